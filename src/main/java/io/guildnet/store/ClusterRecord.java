@@ -1,0 +1,4 @@
+package io.guildnet.store;
+
+/** A registered cluster (anchor shape {id,name,state,createdAt,updatedAt}). */
+public record ClusterRecord(String id, String name, String state, String createdAt, String updatedAt) {}
