@@ -5,6 +5,7 @@ import io.guildnet.security.AuthPolicy;
 import io.guildnet.web.RequestInfo;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -28,6 +29,9 @@ public class ShutdownServlet extends HttpServlet {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedThreadFactory threads;
+
     @Inject
     AuditLog audit;
 
@@ -45,7 +49,10 @@ public class ShutdownServlet extends HttpServlet {
         write(res, 200, "{\"status\":\"shutting down\"}");
         LOG.info("Shutdown requested by " + ri.principal() + " (request " + ri.requestId() + ")");
         lifecycle.markStopping();
-        scheduler.schedule(() -> System.exit(0), 50, TimeUnit.MILLISECONDS);
+        // System.exit blocks its caller until Liberty's shutdown hook has quiesced every
+        // executor task; calling it from an executor task would make the quiesce wait
+        // for itself (30 s). A thread from the managed thread factory is not such a task.
+        scheduler.schedule(() -> threads.newThread(() -> System.exit(0)).start(), 50, TimeUnit.MILLISECONDS);
     }
 
     private static void write(HttpServletResponse res, int status, String json) throws IOException {

@@ -18,7 +18,8 @@ public final class StaticRoutes {
     /** Cache-Control for a static path: the app shell is never cached, versioned assets are immutable. */
     public static String cacheControl(String path) {
         if (path.equals("/") || path.equals("/index.html") || isClientRoute(path)) return "no-cache, no-store, must-revalidate";
-        if (path.startsWith("/webjars/") || path.startsWith("/_static/") || path.startsWith("/assets/")) {
+        // WebJar/mvnpm paths carry the library version, so their content never changes.
+        if (path.startsWith("/webjars/") || path.startsWith("/_static/")) {
             return "public, max-age=31536000, immutable";
         }
         return "no-cache";
