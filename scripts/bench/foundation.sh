@@ -44,6 +44,9 @@ stop_server
 rm -rf "$SDIR" "$WORK"; mkdir -p "$SDIR/apps" "$HOME_DIR"
 cp src/main/liberty/config/server.xml "$SDIR/server.xml"
 cp "$WAR" "$SDIR/apps/guildnet.war"
+# Extra JVM options for an experiment, one per line (e.g. BENCH_JVM_OPTIONS=-XX:TieredStopAtLevel=1).
+cp src/main/liberty/config/jvm.options "$SDIR/jvm.options"
+printf '%s\n' ${BENCH_JVM_OPTIONS:-} >> "$SDIR/jvm.options"
 printf 'keystore_password=bench-keystore\nGUILDNET_HOME=%s\nLISTEN_LOCAL=%s\n' "$HOME_DIR" "$LISTEN_LOCAL" > "$SDIR/server.env"
 
 WAR_BYTES=$(stat -c %s "$WAR")
@@ -69,6 +72,7 @@ HZ2=$(run_wrk /healthz)
 summ() { echo "$1" | awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'; }
 
 cat <<OUT
+jvm options: $(grep -v "^#" src/main/liberty/config/jvm.options | tr "\n" " ") ${BENCH_JVM_OPTIONS:-(defaults)}
 machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)
 war size: $WAR_BYTES bytes ($(( WAR_BYTES / 1024 )) KiB)
 start to /health/ready: cold ${COLD_MS} ms; warm ${WARM1_MS} ms, ${WARM2_MS} ms, ${WARM3_MS} ms

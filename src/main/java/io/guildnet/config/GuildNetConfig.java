@@ -51,6 +51,11 @@ public final class GuildNetConfig {
     private final long maxBodyBytes;
     private final long sessionTtlSeconds;
     private final String name;
+    private final Optional<String> kubeProxyAddr;
+    private final boolean kubectlProxyAutodetect;
+    private final long healthTtlSeconds;
+    private final long clusterCheckTimeoutMs;
+    private final long bootstrapPrewarmSeconds;
 
     private GuildNetConfig(Function<String, Optional<String>> lookup) {
         this.home = lookup.apply("guildnet.home").filter(s -> !s.isBlank())
@@ -69,6 +74,19 @@ public final class GuildNetConfig {
         this.maxBodyBytes = positiveLong(lookup, "guildnet.max.body.bytes", DEFAULT_MAX_BODY_BYTES);
         this.sessionTtlSeconds = positiveLong(lookup, "guildnet.session.ttl.seconds", DEFAULT_SESSION_TTL_SECONDS);
         this.name = lookup.apply("guildnet.name").filter(s -> !s.isBlank()).orElse("GuildNet");
+        this.kubeProxyAddr = lookup.apply("kube.proxy.addr").map(String::trim).filter(s -> !s.isEmpty());
+        kubeProxyAddr.ifPresent(a -> {
+            try {
+                ListenAddress.parse(a);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("KUBE_PROXY_ADDR must be host:port (e.g. 127.0.0.1:8001), got '" + a + "'");
+            }
+        });
+        this.kubectlProxyAutodetect = !lookup.apply("gn.kubectl.proxy.autodetect").map(String::trim)
+                .map(v -> v.equals("0") || v.equalsIgnoreCase("false")).orElse(false);
+        this.healthTtlSeconds = positiveLong(lookup, "guildnet.health.ttl.seconds", 15);
+        this.clusterCheckTimeoutMs = positiveLong(lookup, "guildnet.cluster.check.timeout.ms", 3000);
+        this.bootstrapPrewarmSeconds = positiveLong(lookup, "guildnet.bootstrap.prewarm.seconds", 10);
     }
 
     public static GuildNetConfig from(Function<String, Optional<String>> lookup) {
@@ -125,4 +143,16 @@ public final class GuildNetConfig {
     public long sessionTtlSeconds() { return sessionTtlSeconds; }
 
     public String name() { return name; }
+
+    /** {@code KUBE_PROXY_ADDR}: a kubectl proxy to fall back to when a cluster's API server is unreachable. */
+    public Optional<String> kubeProxyAddr() { return kubeProxyAddr; }
+
+    /** {@code GN_KUBECTL_PROXY_AUTODETECT} (default on): also try a kubectl proxy on 127.0.0.1:8001. */
+    public boolean kubectlProxyAutodetect() { return kubectlProxyAutodetect; }
+
+    public long healthTtlSeconds() { return healthTtlSeconds; }
+
+    public long clusterCheckTimeoutMs() { return clusterCheckTimeoutMs; }
+
+    public long bootstrapPrewarmSeconds() { return bootstrapPrewarmSeconds; }
 }

@@ -22,7 +22,8 @@ public final class Migrations {
     /** Classpath scripts, in order; version = position + 1. Append only, never edit a released one. */
     static final List<String> SCRIPTS = List.of(
             "db/migration/V1__initial_schema.sql",
-            "db/migration/V2__audit_request_context.sql");
+            "db/migration/V2__audit_request_context.sql",
+            "db/migration/V3__headscale.sql");
 
     private Migrations() {}
 

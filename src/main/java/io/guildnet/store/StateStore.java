@@ -30,6 +30,7 @@ public class StateStore {
     private final PublishedServiceRepository published = new PublishedServiceRepository();
     private final JobRepository jobs = new JobRepository();
     private final MetaRepository meta = new MetaRepository();
+    private final HeadscaleRepository headscales = new HeadscaleRepository();
 
     @PostConstruct
     void open() {
@@ -64,6 +65,8 @@ public class StateStore {
     public JobRepository jobs() { return jobs; }
 
     public MetaRepository meta() { return meta; }
+
+    public HeadscaleRepository headscales() { return headscales; }
 
 
     public <T> T read(Database.Work<T> work) {

@@ -91,7 +91,9 @@ public final class LibertyServer {
         Files.createDirectories(dir.resolve("apps"));
         Files.copy(SERVER_XML, dir.resolve("server.xml"), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(WAR, dir.resolve("apps/guildnet.war"), StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(dir.resolve("jvm.options"), "-Xmx512m\n");
+        Path jvmOptions = SERVER_XML.resolveSibling("jvm.options");
+        Files.writeString(dir.resolve("jvm.options"),
+                (Files.exists(jvmOptions) ? Files.readString(jvmOptions) : "") + "-Xmx512m\n");
         StringBuilder se = new StringBuilder("keystore_password=it-default-keystore\n");
         env.forEach((k, v) -> se.append(k).append('=').append(v).append('\n'));
         Files.writeString(dir.resolve("server.env"), se.toString());

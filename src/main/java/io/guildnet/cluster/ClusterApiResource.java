@@ -1,0 +1,57 @@
+package io.guildnet.cluster;
+
+import io.guildnet.api.ApiException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Per-cluster {@code /api/cluster/{id}/status} (ClusterStatus) and {@code /health} ({@code {k8s, rdb}}). */
+@Path("cluster/{id}")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ClusterApiResource {
+
+    @Inject
+    ClusterService clusters;
+
+    @GET
+    @Path("status")
+    public JsonObject status(@PathParam("id") String id) {
+        clusters.require(id);
+        boolean present = clusters.store().hasKubeconfig(id);
+        ClusterHealth.Result h = present ? clusters.health().cached(id) : null;
+        boolean valid = present && !"bad_kubeconfig".equals(h.code());
+        boolean reachable = h != null && h.ok();
+        JsonObjectBuilder b = Json.createObjectBuilder().add("clusterId", id)
+                .add("kubeconfigPresent", present).add("kubeconfigValid", valid).add("k8sReachable", reachable);
+        if (h != null && h.error() != null) b.add("k8sError", h.error());
+        if (h != null && h.code() != null) b.add("k8sCode", h.code());
+        // port-forwards go through the API server, so they are available when it is reachable
+        b.add("pfAvailable", reachable).add("tsnetAvailable", false);
+        if (!present || !valid) b.add("recommendedAction", "attach_kubeconfig");
+        else if (!reachable && h != null && !"checking".equals(h.code())) b.add("recommendedAction", "check_cluster_network");
+        return b.add("lastChecked", (h == null ? java.time.Instant.now() : h.checkedAt()).toString()).build();
+    }
+
+    @GET
+    @Path("health")
+    public JsonObject health(@PathParam("id") String id) {
+        clusters.require(id);
+        if (!clusters.store().hasKubeconfig(id)) {
+            throw new ApiException(503, "no_k8s_clients", "kubernetes clients not available for cluster " + id + "; attach a kubeconfig");
+        }
+        ClusterHealth.Result h = clusters.health().check(id);
+        JsonObjectBuilder k8s = Json.createObjectBuilder().add("ok", h.ok());
+        if (!h.ok()) k8s.add("error", h.error() != null ? h.error() : h.code());
+        // The RethinkDB link is attached by the database layer; until one exists the database is not reachable.
+        JsonObjectBuilder rdb = Json.createObjectBuilder().add("ok", false).add("error", "no RethinkDB connection for this cluster");
+        return Json.createObjectBuilder().add("k8s", k8s).add("rdb", rdb).build();
+    }
+}

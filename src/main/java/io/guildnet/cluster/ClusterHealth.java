@@ -1,0 +1,202 @@
+package io.guildnet.cluster;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.guildnet.api.ApiException;
+import io.guildnet.config.ListenAddress;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Cluster reachability: a check (GET /version, then a one-item namespace list)
+ * with the anchor's codes, a cache that {@code /api/health} reads without waiting,
+ * and the kubectl-proxy fallback ({@code KUBE_PROXY_ADDR}, or a kubectl proxy found
+ * on 127.0.0.1:8001) that reports {@code note: proxy_fallback_enabled}.
+ */
+public final class ClusterHealth {
+
+    private static final Logger LOG = Logger.getLogger(ClusterHealth.class.getName());
+    public static final String AUTODETECT_ADDR = "127.0.0.1:8001";
+    public static final String NOTE_FALLBACK = "proxy_fallback_enabled";
+
+    /** One health result (anchor shape: status ok|error|unknown, code?, error?, note?). */
+    public record Result(String status, String code, String error, String note, Instant checkedAt) {
+        public boolean ok() { return "ok".equals(status); }
+
+        public JsonObjectBuilder json() {
+            JsonObjectBuilder b = Json.createObjectBuilder().add("status", status);
+            if (code != null) b.add("code", code);
+            if (error != null) b.add("error", error);
+            if (note != null) b.add("note", note);
+            return b;
+        }
+    }
+
+    private final ClusterStore store;
+    private final ClusterRegistry registry;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final List<String> fallbackCandidates;
+    private final Map<String, Result> cache = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Result>> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * @param kubeProxyAddr {@code KUBE_PROXY_ADDR}, tried first as the fallback
+     * @param autodetect    also try a kubectl proxy on 127.0.0.1:8001
+     */
+    public ClusterHealth(ClusterStore store, ClusterRegistry registry, ExecutorService executor, Clock clock,
+                         Duration ttl, Duration timeout, Optional<String> kubeProxyAddr, boolean autodetect) {
+        this.store = store;
+        this.registry = registry;
+        this.executor = executor;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.timeout = timeout;
+        kubeProxyAddr.ifPresent(ListenAddress::parse); // host:port, fail fast at start-up
+        this.fallbackCandidates = kubeProxyAddr.map(List::of).orElse(autodetect ? List.of(AUTODETECT_ADDR) : List.of());
+    }
+
+    /** The cached result without waiting; a missing or stale one is refreshed in the background. */
+    public Result cached(String id) {
+        Result r = cache.get(id);
+        if (r == null || r.checkedAt().plus(ttl).isBefore(clock.instant())) refreshAsync(id);
+        return r != null ? r : new Result("unknown", "checking", null, null, clock.instant());
+    }
+
+    public CompletableFuture<Result> refreshAsync(String id) {
+        return inFlight.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return check(id);
+            } finally {
+                inFlight.remove(id);
+            }
+        }, executor));
+    }
+
+    public void forget(String id) {
+        cache.remove(id);
+    }
+
+    /** A full check now (used by the health action, bootstrap and the background refresh). */
+    public Result check(String id) {
+        Result r = checkOnce(id, true);
+        if (store.exists(id)) {
+            cache.put(id, r);
+            String state = r.ok() ? "ready" : "no_kubeconfig".equals(r.code()) ? "pending" : "error";
+            store.get(id).filter(rec -> !state.equals(rec.state())).ifPresent(rec -> store.setState(id, state));
+        }
+        return r;
+    }
+
+    private Result checkOnce(String id, boolean mayFallback) {
+        if (!store.exists(id)) throw ApiException.notFound("unknown_cluster", "no cluster with id " + id);
+        if (!store.hasKubeconfig(id)) return result("unknown", "no_kubeconfig", null, null);
+        ClusterInstance inst;
+        try {
+            inst = registry.get(id);
+        } catch (ApiException e) {
+            Object cause = e.details() instanceof Map<?, ?> m ? m.get("cause") : null;
+            if ("bad_kubeconfig".equals(cause)) return result("unknown", "bad_kubeconfig", e.getMessage(), null);
+            return result("error", cause == null ? e.code() : cause.toString(), e.getMessage(), null);
+        }
+        String err = probe(inst);
+        String note = fallbackInUse(inst.settings()) ? NOTE_FALLBACK : null;
+        if (err == null) return result("ok", null, null, note);
+        if (err.startsWith("forbidden:")) return result("error", "cluster_forbidden", err.substring(10).trim(), note);
+        if (mayFallback && note == null && inst.settings().string("api_proxy_url").isEmpty() && !inst.settings().bool("disable_api_proxy")) {
+            for (String addr : fallbackCandidates) {
+                if (looksLikeKubeApi(addr)) {
+                    LOG.warning("cluster " + id + ": API server unreachable (" + err + "); switching to the kubectl proxy at " + addr);
+                    String[] noSecret = {null};
+                    ClusterSettings s = inst.settings().apply(Json.createObjectBuilder()
+                            .add("api_proxy_url", "http://" + addr).add("api_proxy_force_http", true).build(),
+                            new java.util.HashSet<>(), noSecret);
+                    store.putSettings(id, s, null);
+                    registry.close(id);
+                    Result again = checkOnce(id, false);
+                    return again.ok() ? result("ok", null, null, NOTE_FALLBACK) : again;
+                }
+            }
+        }
+        return result("error", "cluster_unreachable", err, note);
+    }
+
+    private boolean fallbackInUse(ClusterSettings s) {
+        String url = s.string("api_proxy_url");
+        return fallbackCandidates.stream().anyMatch(a -> url.equals("http://" + a));
+    }
+
+    /** Null when reachable; else a short reason ("forbidden: ..." for 401/403). */
+    private String probe(ClusterInstance inst) {
+        CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                inst.client().getKubernetesVersion();
+                return null;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 401 || e.getCode() == 403) {
+                    // /version may be closed to this user; the namespace list decides
+                    try {
+                        inst.client().namespaces().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+                        return null;
+                    } catch (KubernetesClientException e2) {
+                        return (e2.getCode() == 401 || e2.getCode() == 403 ? "forbidden: " : "") + reason(e2);
+                    }
+                }
+                return reason(e);
+            } catch (RuntimeException e) {
+                return reason(e);
+            }
+        }, executor);
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            return "no answer within " + timeout.toMillis() + " ms";
+        } catch (Exception e) {
+            return reason(e);
+        }
+    }
+
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        return m.length() > 300 ? m.substring(0, 300) : m;
+    }
+
+    /** A kubectl proxy answers GET /version with a JSON carrying gitVersion. */
+    private boolean looksLikeKubeApi(String addr) {
+        try {
+            HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
+            HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create("http://" + addr + "/version"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) return false;
+            JsonObject o = Json.createReader(new java.io.StringReader(r.body())).readObject();
+            return o.containsKey("gitVersion");
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Result result(String status, String code, String error, String note) {
+        return new Result(status, code, error, note, clock.instant());
+    }
+}

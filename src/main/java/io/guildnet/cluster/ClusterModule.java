@@ -1,0 +1,89 @@
+package io.guildnet.cluster;
+
+import io.guildnet.config.GuildNetConfig;
+import io.guildnet.host.HostLifecycle;
+import io.guildnet.security.Keyring;
+import io.guildnet.store.StateStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/**
+ * Wires the cluster layer (plain classes) into the application: one store, registry,
+ * health monitor and service, on the server's managed executor; every registered
+ * cluster is started in the background at start-up and closed at shutdown.
+ */
+@ApplicationScoped
+public class ClusterModule {
+
+    private static final Logger LOG = Logger.getLogger(ClusterModule.class.getName());
+    static final Duration REFRESH = Duration.ofSeconds(30);
+
+    @Inject
+    GuildNetConfig config;
+
+    @Inject
+    StateStore state;
+
+    @Inject
+    Keyring keyring;
+
+    @Inject
+    HostLifecycle lifecycle;
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+
+    private ClusterService service;
+    private HeadscaleService headscale;
+
+    @PostConstruct
+    void init() {
+        Clock clock = Clock.systemUTC();
+        ClusterStore store = new ClusterStore(state.db(), keyring::box);
+        ClientFactory clients = new ClientFactory((int) Math.min(config.clusterCheckTimeoutMs(), 10_000), 10_000);
+        ClusterRegistry registry = new ClusterRegistry(store, clients, config.stateDir().resolve("clusters"), executor, executor, clock);
+        ClusterHealth health = new ClusterHealth(store, registry, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()),
+                Duration.ofMillis(config.clusterCheckTimeoutMs()), config.kubeProxyAddr(), config.kubectlProxyAutodetect());
+        service = new ClusterService(store, registry, health, executor, clock, Duration.ofSeconds(config.bootstrapPrewarmSeconds()));
+        headscale = new HeadscaleService(state.db(), keyring::box, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()));
+        // Every running instance keeps its health fresh and its settings ConfigMap converged.
+        registry.onInstanceStart(inst -> inst.every(Duration.ZERO, REFRESH, () -> health.refreshAsync(inst.id())));
+        registry.onInstanceStart(inst -> {
+            if (inst.settings().bool("workspace_lb_enabled")) {
+                executor.submit(() -> service.writeSettingsConfigMap(inst.id(), inst.settings()));
+            }
+        });
+    }
+
+    void onStart(@Observes @Priority(3000) @Initialized(ApplicationScoped.class) Object ignored) {
+        // after HostLifecycle (default observer priority 2500) has opened the state
+        if (!lifecycle.started()) return;
+        service.registry().startAll();
+        LOG.info("Cluster instances starting in the background for " + service.store().list().size() + " registered cluster(s)");
+    }
+
+    @PreDestroy
+    void shutdown() {
+        if (service != null) service.registry().close();
+    }
+
+    @Produces
+    @Singleton
+    ClusterService clusterService() { return service; }
+
+    @Produces
+    @Singleton
+    HeadscaleService headscaleService() { return headscale; }
+}

@@ -1,0 +1,115 @@
+package io.guildnet.cluster;
+
+import io.guildnet.api.ApiException;
+import io.guildnet.api.JsonInput;
+import io.guildnet.audit.Audited;
+import io.guildnet.store.HeadscaleRecord;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+
+/** {@code /api/deploy/headscale}: records, endpoint, pre-auth key (write-only), health. */
+@Path("deploy/headscale")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class HeadscaleResource {
+
+    @Inject
+    HeadscaleService headscale;
+
+    JsonObject json(HeadscaleRecord r) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("id", r.id()).add("name", r.name()).add("type", r.type())
+                .add("state", r.state()).add("createdAt", r.createdAt()).add("preauth_key_set", headscale.preauthSet(r.id()));
+        if (r.endpoint() != null) b.add("endpoint", r.endpoint());
+        if (r.updatedAt() != null) b.add("updatedAt", r.updatedAt());
+        return b.build();
+    }
+
+    @GET
+    public JsonArray list() {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        headscale.list().forEach(r -> a.add(json(r)));
+        return a.build();
+    }
+
+    @POST
+    @Audited(action = "headscale.create", entityType = "headscale")
+    public Response create(String body) {
+        String name = null;
+        if (body != null && !body.isBlank()) {
+            JsonObject o = JsonInput.object(body);
+            JsonInput.onlyFields(o, Set.of("name"));
+            name = JsonInput.string(o, "name");
+        }
+        return Response.status(201).entity(json(headscale.create(name))).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public JsonObject get(@PathParam("id") String id) {
+        return json(headscale.require(id));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Audited(action = "headscale.delete", entityType = "headscale", idParam = "id")
+    public JsonObject delete(@PathParam("id") String id) {
+        headscale.delete(id);
+        return Json.createObjectBuilder().add("deleted", id).build();
+    }
+
+    @POST
+    @Path("{id}")
+    @Audited(action = "headscale.action", entityType = "headscale", idParam = "id")
+    public JsonObject actionQuery(@PathParam("id") String id, @QueryParam("action") String action, String body) {
+        if (action == null || action.isBlank()) throw ApiException.badRequest("missing_action", "give ?action= (endpoint, preauth-key, health)");
+        return action(id, action.trim(), body);
+    }
+
+    @POST
+    @Path("{id}/{action}")
+    @Audited(action = "headscale.action", entityType = "headscale", idParam = "id")
+    public JsonObject actionPath(@PathParam("id") String id, @PathParam("action") String action, String body) {
+        return action(id, action, body);
+    }
+
+    private JsonObject action(String id, String action, String body) {
+        switch (action) {
+            case "endpoint" -> {
+                JsonObject o = JsonInput.object(body);
+                JsonInput.onlyFields(o, Set.of("endpoint"));
+                headscale.setEndpoint(id, JsonInput.string(o, "endpoint"));
+                return Json.createObjectBuilder().add("ok", true).build();
+            }
+            case "preauth-key" -> {
+                JsonObject o = JsonInput.object(body);
+                JsonInput.onlyFields(o, Set.of("value"));
+                headscale.setPreauthKey(id, JsonInput.string(o, "value"));
+                return Json.createObjectBuilder().add("ok", true).build();
+            }
+            case "health" -> {
+                HeadscaleService.Health h = headscale.check(id);
+                JsonObjectBuilder b = Json.createObjectBuilder().add("status", h.status());
+                if (h.code() != null) b.add("code", h.code());
+                if (h.error() != null) b.add("error", h.error());
+                return b.build();
+            }
+            default -> throw ApiException.badRequest("unsupported_action",
+                    "unknown action '" + action + "' (supported: endpoint, preauth-key, health; provisioning comes with the tailnet job)");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.guildnet.cluster;
+
+import io.guildnet.api.ApiException;
+import io.guildnet.security.SecretBox;
+import io.guildnet.store.Credential;
+import io.guildnet.store.CredentialRepository;
+import io.guildnet.store.Database;
+import io.guildnet.store.HeadscaleRecord;
+import io.guildnet.store.HeadscaleRepository;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Headscale server records: create, endpoint, pre-auth key (encrypted), health
+ * (a TCP connect to the endpoint that reports {@code error} with the reason), delete.
+ * Provisioning a Headscale server comes with the tailnet part.
+ */
+public final class HeadscaleService {
+
+    /** Health of one record (anchor shape). */
+    public record Health(String status, String code, String error, java.time.Instant checkedAt) {}
+
+    private final Database db;
+    private final Supplier<SecretBox> box;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Duration ttl;
+    private final HeadscaleRepository repo = new HeadscaleRepository();
+    private final CredentialRepository credentials = new CredentialRepository();
+    private final Map<String, Health> cache = new ConcurrentHashMap<>();
+
+    public HeadscaleService(Database db, Supplier<SecretBox> box, ExecutorService executor, Clock clock, Duration ttl) {
+        this.db = db;
+        this.box = box;
+        this.executor = executor;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    static String preauthId(String id) { return "hs:" + id + ":preauth"; }
+
+    public List<HeadscaleRecord> list() { return read(c -> repo.list(c)); }
+
+    public HeadscaleRecord require(String id) {
+        return read(c -> repo.get(c, id)).orElseThrow(() -> ApiException.notFound("unknown_headscale", "no headscale record " + id));
+    }
+
+    public HeadscaleRecord create(String name) {
+        String id = UUID.randomUUID().toString();
+        String n = name == null || name.isBlank() ? "headscale-" + id.substring(0, 8) : name.trim();
+        HeadscaleRecord r = new HeadscaleRecord(id, n, "managed", "pending", null, clock.instant().toString(), null);
+        write(c -> {
+            repo.upsert(c, r);
+            return null;
+        });
+        return r;
+    }
+
+    public void delete(String id) {
+        require(id);
+        write(c -> {
+            repo.delete(c, id);
+            credentials.delete(c, preauthId(id));
+            return null;
+        });
+        cache.remove(id);
+    }
+
+    public void setEndpoint(String id, String endpoint) {
+        HeadscaleRecord r = require(id);
+        if (endpoint == null || endpoint.isBlank()) throw ApiException.badRequest("missing_endpoint", "endpoint is required");
+        URI u;
+        try {
+            u = URI.create(endpoint.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_field", "endpoint must be an http(s) URL", Map.of("field", "endpoint"));
+        }
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+            throw ApiException.badRequest("invalid_field", "endpoint must be an http(s) URL", Map.of("field", "endpoint"));
+        }
+        write(c -> {
+            repo.upsert(c, new HeadscaleRecord(r.id(), r.name(), r.type(), r.state(), u.toString(), r.createdAt(), clock.instant().toString()));
+            return null;
+        });
+        cache.remove(id);
+    }
+
+    public void setPreauthKey(String id, String value) {
+        require(id);
+        if (value == null || value.isBlank()) throw ApiException.badRequest("missing_value", "value is required");
+        write(c -> {
+            credentials.put(c, new Credential(preauthId(id), "headscale", id, "headscale.preauth",
+                    box.get().encrypt(value.trim(), preauthId(id)), clock.instant().toString()));
+            return null;
+        });
+    }
+
+    public boolean preauthSet(String id) {
+        return read(c -> credentials.get(c, preauthId(id))).isPresent();
+    }
+
+    /** Dials the endpoint's host:port (default 443 for https, 80 for http) within 1 s. */
+    public Health check(String id) {
+        HeadscaleRecord r = require(id);
+        Health h;
+        if (r.endpoint() == null || r.endpoint().isBlank()) {
+            h = new Health("unknown", "no_endpoint", "no endpoint set; POST ?action=endpoint first", clock.instant());
+        } else {
+            URI u = URI.create(r.endpoint());
+            int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(u.getHost(), port), 1000);
+                h = new Health("ok", null, null, clock.instant());
+            } catch (Exception e) {
+                h = new Health("error", "headscale_unreachable", u.getHost() + ":" + port + ": " + ClusterHealth.reason(e), clock.instant());
+            }
+        }
+        cache.put(id, h);
+        return h;
+    }
+
+    /** Cached health for /api/health, refreshed in the background when stale. */
+    public Health cached(String id) {
+        Health h = cache.get(id);
+        if (h == null || h.checkedAt().plus(ttl).isBefore(clock.instant())) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    check(id);
+                } catch (ApiException ignored) {
+                    cache.remove(id);
+                }
+            }, executor);
+        }
+        return h != null ? h : new Health("unknown", "checking", null, clock.instant());
+    }
+
+    private <T> T read(Database.Work<T> w) {
+        try {
+            return db.read(w);
+        } catch (SQLException e) {
+            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
+        }
+    }
+
+    private <T> T write(Database.Work<T> w) {
+        try {
+            return db.write(w);
+        } catch (SQLException e) {
+            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
+        }
+    }
+
+    Optional<String> endpoint(String id) { return Optional.ofNullable(require(id).endpoint()); }
+}
