@@ -117,6 +117,7 @@ public final class ClusterHealth {
             return result("error", cause == null ? e.code() : cause.toString(), e.getMessage(), null);
         }
         String err = probe(inst);
+        if (err != null && !err.startsWith("forbidden:")) err = inst.client().getMasterUrl() + ": " + err;
         String note = fallbackInUse(inst.settings()) ? NOTE_FALLBACK : null;
         if (err == null) return result("ok", null, null, note);
         if (err.startsWith("forbidden:")) return result("error", "cluster_forbidden", err.substring(10).trim(), note);
@@ -174,11 +175,26 @@ public final class ClusterHealth {
         }
     }
 
+    /** A short, human reason for a failure (no class names, no stack traces). */
     static String reason(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
-        return m.length() > 300 ? m.substring(0, 300) : m;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof KubernetesClientException k && k.getCode() > 0) {
+                String msg = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : "request failed";
+                return "HTTP " + k.getCode() + ": " + trim(msg);
+            }
+            if (c instanceof java.net.ConnectException || c instanceof java.nio.channels.ClosedChannelException) return "connection refused";
+            if (c instanceof java.net.http.HttpConnectTimeoutException || c instanceof java.net.SocketTimeoutException
+                    || c instanceof java.net.http.HttpTimeoutException || c instanceof java.util.concurrent.TimeoutException) return "timed out";
+            if (c instanceof java.net.UnknownHostException) return "unknown host " + c.getMessage();
+            if (c instanceof javax.net.ssl.SSLException) return "TLS handshake failed: " + trim(String.valueOf(c.getMessage()));
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "request failed" : trim(m);
+    }
+
+    private static String trim(String m) {
+        String one = m.replaceAll("\\s+", " ").trim();
+        return one.length() > 300 ? one.substring(0, 300) : one;
     }
 
     /** A kubectl proxy answers GET /version with a JSON carrying gitVersion. */

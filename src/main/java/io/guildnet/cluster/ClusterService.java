@@ -250,7 +250,10 @@ public final class ClusterService {
                 inst.client().namespaces().list(new ListOptionsBuilder().withLimit(1L).build());
                 return null;
             });
-            if (err != null) throw new ApiException(422, "cluster_connect", "cluster connect failed", err);
+            if (err != null) {
+                throw new ApiException(422, "cluster_connect", "cluster connect failed",
+                        "listing namespaces at " + inst.client().getMasterUrl() + ": " + err);
+            }
             for (PrewarmStep step : prewarmSteps) {
                 String stepErr = within(deadline, () -> step.run(inst));
                 if (stepErr != null) throw new ApiException(422, step.code(), step.name() + " failed", stepErr);

@@ -1,0 +1,58 @@
+package io.guildnet.it;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/** A Kubernetes API double (fabric8 mock, CRUD + expectations) on a loopback port, and kubeconfigs for it. */
+final class MockCluster implements AutoCloseable {
+
+    final KubernetesMockServer server;
+    final NamespacedKubernetesClient client;
+
+    MockCluster() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), true);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+    }
+
+    String url() {
+        return client.getMasterUrl().toString().replaceAll("/$", "");
+    }
+
+    String kubeconfig(String name) {
+        return kubeconfigFor(url(), name);
+    }
+
+    static String kubeconfigFor(String server, String name) {
+        return "apiVersion: v1\nkind: Config\ncurrent-context: " + name + "\n"
+                + "clusters:\n- name: " + name + "\n  cluster:\n    server: " + server + "\n    insecure-skip-tls-verify: true\n"
+                + "contexts:\n- name: " + name + "\n  context:\n    cluster: " + name + "\n    user: " + name + "-user\n"
+                + "users:\n- name: " + name + "-user\n  user:\n    token: secret-token-of-" + name + "\n";
+    }
+
+    /** A kubeconfig whose server is a closed loopback port: connections are refused at once. */
+    static String unreachableKubeconfig(String name) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        return kubeconfigFor("https://127.0.0.1:" + port, name);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
