@@ -73,10 +73,17 @@ public final class ClusterHealth {
         this.fallbackCandidates = kubeProxyAddr.map(List::of).orElse(autodetect ? List.of(AUTODETECT_ADDR) : List.of());
     }
 
-    /** The cached result without waiting; a missing or stale one is refreshed in the background. */
+    /** How often running instances re-check themselves (the cache is normally never older). */
+    public Duration ttl() { return ttl; }
+
+    /**
+     * The cached result without waiting. Running instances refresh themselves every
+     * {@link #ttl()}; only a missing result, or one older than twice that (no monitor
+     * running), is refreshed from here — in the background.
+     */
     public Result cached(String id) {
         Result r = cache.get(id);
-        if (r == null || r.checkedAt().plus(ttl).isBefore(clock.instant())) refreshAsync(id);
+        if (r == null || r.checkedAt().plus(ttl.multipliedBy(2)).isBefore(clock.instant())) refreshAsync(id);
         return r != null ? r : new Result("unknown", "checking", null, null, clock.instant());
     }
 

@@ -28,7 +28,6 @@ import java.util.logging.Logger;
 public class ClusterModule {
 
     private static final Logger LOG = Logger.getLogger(ClusterModule.class.getName());
-    static final Duration REFRESH = Duration.ofSeconds(30);
 
     @Inject
     GuildNetConfig config;
@@ -59,7 +58,10 @@ public class ClusterModule {
         service = new ClusterService(store, registry, health, executor, clock, Duration.ofSeconds(config.bootstrapPrewarmSeconds()));
         headscale = new HeadscaleService(state.db(), keyring::box, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()));
         // Every running instance keeps its health fresh and its settings ConfigMap converged.
-        registry.onInstanceStart(inst -> inst.every(Duration.ZERO, REFRESH, () -> health.refreshAsync(inst.id())));
+        // first check spread over one period, so a start with many clusters does not check them all at once
+        registry.onInstanceStart(inst -> inst.every(
+                Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(health.ttl().toMillis())),
+                health.ttl(), () -> health.refreshAsync(inst.id())));
         registry.onInstanceStart(inst -> {
             if (inst.settings().bool("workspace_lb_enabled")) {
                 executor.submit(() -> service.writeSettingsConfigMap(inst.id(), inst.settings()));

@@ -149,18 +149,23 @@ public final class ClusterRegistry implements AutoCloseable {
         if (i != null) i.close();
     }
 
-    /** Builds every registered cluster with a kubeconfig in the background; never blocks the caller. */
+    /**
+     * Builds every registered cluster with a kubeconfig in the background, one after the
+     * other (on a small machine, building them all at once only slows everything down);
+     * never blocks the caller.
+     */
     public void startAll() {
-        for (var r : store.list()) {
-            if (!store.hasKubeconfig(r.id())) continue;
-            executor.submit(() -> {
+        executor.submit(() -> {
+            for (var r : store.list()) {
+                if (closed) return;
+                if (!store.hasKubeconfig(r.id())) continue;
                 try {
                     get(r.id());
                 } catch (ApiException e) {
                     LOG.warning("cluster " + r.id() + ": not started: " + e.getMessage());
                 }
-            });
-        }
+            }
+        });
     }
 
     public List<String> running() {

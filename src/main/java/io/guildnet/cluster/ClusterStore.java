@@ -80,13 +80,7 @@ public final class ClusterStore {
 
     /** Ids of clusters with a stored kubeconfig (one query, for list views). */
     public java.util.Set<String> withKubeconfig() {
-        return read(c -> {
-            java.util.Set<String> out = new java.util.HashSet<>();
-            for (Credential cr : credentials.all(c)) {
-                if ("cluster.kubeconfig".equals(cr.kind())) out.add(cr.scopeId());
-            }
-            return out;
-        });
+        return read(c -> credentials.scopeIdsOfKind(c, "cluster.kubeconfig"));
     }
 
     public void putKubeconfig(String id, String yaml) {

@@ -47,6 +47,18 @@ public final class CredentialRepository {
         return out;
     }
 
+    /** Scope ids of every credential of a kind (no values are read). */
+    public java.util.Set<String> scopeIdsOfKind(Connection c, String kind) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT scope_id FROM credentials WHERE kind = ?")) {
+            ps.setString(1, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     public boolean delete(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM credentials WHERE id = ?")) {
             ps.setString(1, id);

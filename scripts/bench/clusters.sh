@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# 100 registered clusters: Host App start to ready, idle heap, and GET /api/health
+# latency (wrk) — next to the same figures with no clusters, in one run.
+# Clusters point at a local stand-in API server (fake_kube_api.py, plain HTTP on loopback);
+# a share of them at a closed loopback port (unreachable).
+# Usage: scripts/bench/clusters.sh [clusters] [unreachable] [wrk-seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N="${1:-100}" DOWN="${2:-20}" DUR="${3:-20}"
+NAME=guildnetBenchClusters
+. scripts/bench/lib.sh
+FAKE_PORT_FILE=$(mktemp)
+python3 scripts/bench/fake_kube_api.py > "$FAKE_PORT_FILE" &
+FAKE_PID=$!
+trap 'stop_server; kill $FAKE_PID 2>/dev/null || true; rm -f "$FAKE_PORT_FILE"' EXIT
+for _ in $(seq 1 50); do [ -s "$FAKE_PORT_FILE" ] && break; sleep 0.1; done
+FAKE="http://127.0.0.1:$(cat "$FAKE_PORT_FILE")"
+CLOSED="https://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }
+health_latency() { wrk -t2 -c8 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }
+
+fresh_server
+START0=$(start_server)
+HEALTH0=$(health_latency)
+HEAP0=$(heap_after_gc)
+
+for i in $(seq 1 "$N"); do
+  id=$(api -X POST -H 'Content-Type: application/json' -d "{\"name\":\"bench-$i\"}" "$BASE/api/deploy/clusters" | jq -r .id)
+  server="$FAKE"; [ "$i" -le "$DOWN" ] && server="$CLOSED"
+  api -o /dev/null -X POST -H 'Content-Type: application/json' \
+      -d "$(jq -n --arg k "$(kubeconfig "$server")" '{kubeconfig: $k}')" "$BASE/api/deploy/clusters/$id?action=attach-kubeconfig"
+done
+stop_server
+STARTN=$(start_server)
+sleep 20   # let every instance start and run its first health check
+HEALTHN=$(health_latency)
+HEAPN=$(heap_after_gc)
+OKS=$(api "$BASE/api/health" | jq '[.clusters[] | select(.status=="ok")] | length')
+ERRS=$(api "$BASE/api/health" | jq '[.clusters[] | select(.code=="cluster_unreachable")] | length')
+
+cat <<OUT
+machine: $(nproc) cores, $(java -version 2>&1 | head -1)
+clusters: $N registered ($DOWN unreachable); /api/health shows $OKS ok, $ERRS cluster_unreachable
+start to /health/ready: 0 clusters ${START0} ms; $N clusters ${STARTN} ms
+idle heap after GC: 0 clusters: $HEAP0
+                    $N clusters: $HEAPN
+GET /api/health, wrk -t2 -c8 -d${DUR}s: 0 clusters: $HEALTH0
+                                  $N clusters: $HEALTHN
+OUT
