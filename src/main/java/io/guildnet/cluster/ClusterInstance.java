@@ -99,7 +99,10 @@ public final class ClusterInstance implements AutoCloseable {
         return (int) tasks.stream().filter(f -> !f.isDone()).count();
     }
 
-    /** Cancels tasks, closes parts (reverse order) and the client, within {@link #CLOSE_BUDGET} overall. */
+    /**
+     * Cancels tasks, closes parts (reverse order) and the client, waiting at most {@link #CLOSE_BUDGET} overall;
+     * what is left when the budget is used up is still closed, in the background.
+     */
     @Override
     public void close() {
         List<Map.Entry<String, AutoCloseable>> toClose;
@@ -121,11 +124,12 @@ public final class ClusterInstance implements AutoCloseable {
 
     private void bounded(String name, AutoCloseable c, long deadline) {
         long left = deadline - System.nanoTime();
+        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> closeQuietly(name, c), closer);
         if (left <= 0) {
-            LOG.warning("cluster " + id + ": no time left to close " + name);
+            // still closed (in the background): skipping it would leak it, nobody else holds it any more
+            LOG.warning("cluster " + id + ": no time left to wait for " + name + " to close; closing it in the background");
             return;
         }
-        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> closeQuietly(name, c), closer);
         try {
             f.get(left, TimeUnit.NANOSECONDS);
         } catch (Exception e) {

@@ -86,6 +86,8 @@ public final class ClusterRegistry implements AutoCloseable {
         synchronized (locks.computeIfAbsent(id, k -> new Object())) {
             i = instances.get(id);
             if (i != null) return i;
+            // again under the lock: a delete (record first, then close) may have run since the check above
+            if (!store.exists(id)) throw ApiException.notFound("unknown_cluster", "no cluster with id " + id);
             Failure f = failures.get(id);
             if (f != null && clock.instant().isBefore(f.retryAt())) throw noClients(id, f);
             try {

@@ -83,8 +83,10 @@ public final class ClusterService {
     /** Removes the record, credentials, settings, published services, the state directory and the instance. */
     public void delete(String id) {
         require(id);
-        registry.close(id);
+        // record first, then the instance: a concurrent registry.get either finds no record or
+        // built its instance before close(id) takes the lock, so no instance outlives the delete
         store.delete(id);
+        registry.close(id);
         health.forget(id);
         try {
             SecureFiles.deleteTree(registry.stateDir(id));
@@ -285,8 +287,8 @@ public final class ClusterService {
     }
 
     private void rollback(String id) {
+        store.delete(id); // before close: see delete
         registry.close(id);
-        store.delete(id);
         health.forget(id);
         try {
             SecureFiles.deleteTree(registry.stateDir(id));
