@@ -136,7 +136,12 @@ public final class ClusterHealth {
                     ClusterSettings s = inst.settings().apply(Json.createObjectBuilder()
                             .add("api_proxy_url", "http://" + addr).add("api_proxy_force_http", true).build(),
                             new java.util.HashSet<>(), noSecret);
+                    if (!store.exists(id)) return result("unknown", "deleted", "the cluster was deleted during the check", null);
                     store.putSettings(id, s, null);
+                    if (!store.exists(id)) {
+                        store.delete(id); // deleted meanwhile: remove the settings row this check wrote back
+                        return result("unknown", "deleted", "the cluster was deleted during the check", null);
+                    }
                     registry.close(id);
                     Result again = checkOnce(id, false);
                     return again.ok() ? result("ok", null, null, NOTE_FALLBACK) : again;

@@ -124,7 +124,14 @@ public final class ClusterInstance implements AutoCloseable {
 
     private void bounded(String name, AutoCloseable c, long deadline) {
         long left = deadline - System.nanoTime();
-        CompletableFuture<Void> f = CompletableFuture.runAsync(() -> closeQuietly(name, c), closer);
+        CompletableFuture<Void> f;
+        try {
+            f = CompletableFuture.runAsync(() -> closeQuietly(name, c), closer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the executor is already shut down (application stop): close here rather than leak it
+            closeQuietly(name, c);
+            return;
+        }
         if (left <= 0) {
             // still closed (in the background): skipping it would leak it, nobody else holds it any more
             LOG.warning("cluster " + id + ": no time left to wait for " + name + " to close; closing it in the background");

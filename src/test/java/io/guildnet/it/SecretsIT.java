@@ -27,9 +27,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SecretsIT {
 
     static LibertyServer server;
+    static MockCluster mock;
 
     @BeforeAll
     static void start() throws Exception {
+        mock = new MockCluster();
         server = new LibertyServer("guildnetKeys");
         server.wipeHome();
         server.start();
@@ -38,6 +40,7 @@ class SecretsIT {
     @AfterAll
     static void stop() throws Exception {
         if (server != null) server.stop();
+        if (mock != null) mock.close();
     }
 
     static List<String> credentialRows() throws Exception {
@@ -54,19 +57,22 @@ class SecretsIT {
     void rotationReencryptsEveryCredentialAndSurvivesARestart() throws Exception {
         assertEquals(200, server.json("PUT", "/api/settings/database", "{\"addr\":\"127.0.0.1:28015\",\"user\":\"admin\",\"pass\":\"db-pass-1\"}").statusCode());
         assertEquals(200, server.json("PUT", "/api/settings/tailscale", "{\"preauth_key\":\"tskey-1\"}").statusCode());
+        String cluster = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"kept\"}").body()).getString("id");
+        assertEquals(200, server.json("POST", "/api/deploy/clusters/" + cluster + "?action=attach-kubeconfig",
+                ClusterApiIT.attachBody(mock.kubeconfig("kept"))).statusCode());
         String keyBefore = Files.readString(server.home().resolve("state/master.key"));
         List<String> before = credentialRows();
-        assertEquals(2, before.size());
+        assertEquals(3, before.size());
         byte[] certBefore = server.certificate().getEncoded();
 
         HttpResponse<String> rot = server.json("POST", "/api/admin/master-key/rotate", "{}");
         assertEquals(200, rot.statusCode(), rot.body());
         JsonObject r = Json.obj(rot.body());
-        assertEquals(2, r.getInt("reencrypted"));
+        assertEquals(3, r.getInt("reencrypted"));
         assertTrue(r.getBoolean("key_file_updated"));
         assertNotEquals(keyBefore, Files.readString(server.home().resolve("state/master.key")));
         List<String> after = credentialRows();
-        assertEquals(2, after.size());
+        assertEquals(3, after.size());
         for (String row : after) assertTrue(row.contains("gn1:" + r.getString("key_id") + ":"), row);
 
         server.restart();
@@ -74,6 +80,15 @@ class SecretsIT {
         assertTrue(Json.obj(server.get("/api/settings/database").body()).getBoolean("pass_set"));
         assertArrayEquals(certBefore, server.certificate().getEncoded(), "the certificate is generated once and reused");
         assertArrayEquals(certBefore, TlsIT.peerCertificateOf(server).getEncoded());
+
+        // registered clusters start by themselves after a restart (their kubeconfig was re-encrypted too)
+        boolean ok = false;
+        for (int i = 0; i < 100 && !ok; i++) {
+            ok = Json.obj(server.get("/api/health").body()).getJsonArray("clusters").stream().map(v -> v.asJsonObject())
+                    .anyMatch(c -> cluster.equals(c.getString("id")) && "ok".equals(c.getString("status")));
+            if (!ok) Thread.sleep(200);
+        }
+        assertTrue(ok, "the cluster must be back without anyone touching it: " + server.get("/api/health").body());
     }
 
     @Test
