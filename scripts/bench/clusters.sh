@@ -17,11 +17,16 @@ for _ in $(seq 1 50); do [ -s "$FAKE_PORT_FILE" ] && break; sleep 0.1; done
 FAKE="http://127.0.0.1:$(cat "$FAKE_PORT_FILE")"
 CLOSED="https://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }
-health_latency() { wrk -t2 -c8 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }
+# one client polling (what UIs do): latency; eight at once: throughput (and latency under saturation)
+health_c1() { wrk -t1 -c1 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }
+health_c8() { wrk -t2 -c8 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }
+warm_up() { wrk -t2 -c8 -d10s "$BASE/api/health" >/dev/null 2>&1; }
 
 fresh_server
+start_server >/dev/null; stop_server           # first (cold) start: feature cache, certificate
 START0=$(start_server)
-HEALTH0=$(health_latency)
+warm_up
+HEALTH0_C1=$(health_c1); HEALTH0_C8=$(health_c8)
 HEAP0=$(heap_after_gc)
 
 for i in $(seq 1 "$N"); do
@@ -33,17 +38,21 @@ done
 stop_server
 STARTN=$(start_server)
 sleep 20   # let every instance start and run its first health check
-HEALTHN=$(health_latency)
+warm_up
+HEALTHN_C1=$(health_c1); HEALTHN_C8=$(health_c8)
 HEAPN=$(heap_after_gc)
+THREADS=$(jcmd "$(server_pid)" Thread.print 2>/dev/null | grep -c '^"' || true)
 OKS=$(api "$BASE/api/health" | jq '[.clusters[] | select(.status=="ok")] | length')
 ERRS=$(api "$BASE/api/health" | jq '[.clusters[] | select(.code=="cluster_unreachable")] | length')
 
 cat <<OUT
 machine: $(nproc) cores, $(java -version 2>&1 | head -1)
 clusters: $N registered ($DOWN unreachable); /api/health shows $OKS ok, $ERRS cluster_unreachable
-start to /health/ready: 0 clusters ${START0} ms; $N clusters ${STARTN} ms
+warm start to /health/ready: 0 clusters ${START0} ms; $N clusters ${STARTN} ms
 idle heap after GC: 0 clusters: $HEAP0
-                    $N clusters: $HEAPN
-GET /api/health, wrk -t2 -c8 -d${DUR}s: 0 clusters: $HEALTH0
-                                  $N clusters: $HEALTHN
+                    $N clusters: $HEAPN  (JVM threads: $THREADS)
+GET /api/health, 1 client (wrk -t1 -c1 -d${DUR}s):  0 clusters: $HEALTH0_C1
+                                             $N clusters: $HEALTHN_C1
+GET /api/health, 8 clients (wrk -t2 -c8 -d${DUR}s): 0 clusters: $HEALTH0_C8
+                                             $N clusters: $HEALTHN_C8
 OUT
