@@ -24,6 +24,7 @@ public class ClusterApiResource {
     @GET
     @Path("status")
     public JsonObject status(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
         clusters.require(id);
         boolean present = clusters.store().hasKubeconfig(id);
         ClusterHealth.Result h = present ? clusters.health().cached(id) : null;
@@ -43,6 +44,7 @@ public class ClusterApiResource {
     @GET
     @Path("health")
     public JsonObject health(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
         clusters.require(id);
         if (!clusters.store().hasKubeconfig(id)) {
             throw new ApiException(503, "no_k8s_clients", "kubernetes clients not available for cluster " + id + "; attach a kubeconfig");

@@ -79,6 +79,7 @@ public class ClusterDeployResource {
     @GET
     @Path("{id}")
     public JsonObject get(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
         return json(clusters.require(id));
     }
 
@@ -86,6 +87,7 @@ public class ClusterDeployResource {
     @Path("{id}")
     @Audited(action = "cluster.delete", entityType = "cluster", idParam = "id")
     public JsonObject delete(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
         clusters.delete(id);
         return Json.createObjectBuilder().add("deleted", id).build();
     }
@@ -95,6 +97,7 @@ public class ClusterDeployResource {
     @Audited(action = "cluster.action", entityType = "cluster", idParam = "id")
     public Response actionQuery(@PathParam("id") String id, @QueryParam("action") String action,
                                 @QueryParam("include_secrets") String includeSecrets, String body) {
+        id = ClusterIds.normalize(id);
         if (action == null || action.isBlank()) throw ApiException.badRequest("missing_action", "give ?action= (attach-kubeconfig, join-config, health, kubeconfig)");
         return action(id, action.trim(), includeSecrets, body);
     }
@@ -104,6 +107,7 @@ public class ClusterDeployResource {
     @Audited(action = "cluster.action", entityType = "cluster", idParam = "id")
     public Response actionPath(@PathParam("id") String id, @PathParam("action") String action,
                                @QueryParam("include_secrets") String includeSecrets, String body) {
+        id = ClusterIds.normalize(id);
         return action(id, action, includeSecrets, body);
     }
 

@@ -26,6 +26,7 @@ public class ClusterSettingsResource {
 
     @GET
     public JsonObject get(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
         return clusters.settingsView(id);
     }
 
@@ -33,6 +34,7 @@ public class ClusterSettingsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Audited(action = "cluster.settings.update", entityType = "cluster", idParam = "id")
     public JsonObject put(@PathParam("id") String id, String body) {
+        id = ClusterIds.normalize(id);
         ClusterService.SettingsChange c = clusters.updateSettings(id, JsonInput.object(body));
         JsonArrayBuilder applied = Json.createArrayBuilder();
         c.changed().stream().sorted().forEach(applied::add);

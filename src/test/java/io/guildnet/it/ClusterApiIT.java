@@ -63,6 +63,8 @@ class ClusterApiIT {
         assertEquals("ok", Json.obj(server.json("POST", "/api/deploy/clusters/" + id + "/health", "").body()).getString("status"));
         assertEquals("ok", Json.obj(server.send("POST", "/api/deploy/clusters/" + id + "?action=health", null).body()).getString("status"));
         assertEquals("ready", Json.obj(server.get("/api/deploy/clusters/" + id).body()).getString("state"));
+        // ids are normalised (anchor rules): upper case and '_' reach the same cluster
+        assertEquals(id, Json.obj(server.get("/api/deploy/clusters/" + id.toUpperCase().replace('-', '_')).body()).getString("id"));
 
         JsonObject status = Json.obj(server.get("/api/cluster/" + id + "/status").body());
         assertTrue(status.getBoolean("kubeconfigPresent") && status.getBoolean("kubeconfigValid") && status.getBoolean("k8sReachable"), status.toString());
@@ -149,6 +151,8 @@ class ClusterApiIT {
         assertNotNull(id);
         assertEquals("team-a", Json.obj(server.get("/api/settings/cluster/" + id).body()).getString("namespace"));
         assertEquals("ready", Json.obj(server.get("/api/deploy/clusters/" + id).body()).getString("state"));
+        // ids are normalised (anchor rules): upper case and '_' reach the same cluster
+        assertEquals(id, Json.obj(server.get("/api/deploy/clusters/" + id.toUpperCase().replace('-', '_')).body()).getString("id"));
 
         String bad = jakarta.json.Json.createObjectBuilder()
                 .add("cluster", jakarta.json.Json.createObjectBuilder().add("name", "doomed").add("kubeconfig", MockCluster.unreachableKubeconfig("doomed")))
