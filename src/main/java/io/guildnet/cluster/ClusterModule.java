@@ -41,6 +41,9 @@ public class ClusterModule {
     @Inject
     HostLifecycle lifecycle;
 
+    @Inject
+    io.guildnet.settings.SettingsService settings;
+
     @Resource
     ManagedScheduledExecutorService executor;
 
@@ -62,11 +65,37 @@ public class ClusterModule {
         registry.onInstanceStart(inst -> inst.every(
                 Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(health.ttl().toMillis())),
                 health.ttl(), () -> health.refreshAsync(inst.id())));
+        registry.onInstanceStart(inst -> executor.submit(() -> startOperator(inst)));
         registry.onInstanceStart(inst -> {
             if (inst.settings().bool("workspace_lb_enabled")) {
                 executor.submit(() -> service.writeSettingsConfigMap(inst.id(), inst.settings()));
             }
         });
+    }
+
+    /** CRDs, then the embedded Workspace operator, attached to (and stopped with) the instance. */
+    void startOperator(ClusterInstance inst) {
+        try {
+            if (config.ensureCrds()) io.guildnet.workspace.CrdInstaller.ensure(inst.client());
+            if (!config.embedOperator() || !"true".equals(String.valueOf(settings.view("global").getBoolean("embed_operator", true)))) return;
+            var op = new io.guildnet.workspace.WorkspaceOperator(inst.id(), inst.client(), executor,
+                    () -> workspaceDefaults(inst.settings()), Duration.ofSeconds(config.workspaceStartTimeoutSeconds()), true);
+            inst.attach("workspace-operator", op);
+            op.start();
+        } catch (Exception e) {
+            LOG.warning("cluster " + inst.id() + ": workspace operator not started: " + ClusterHealth.reason(e));
+        }
+    }
+
+    io.guildnet.workspace.WorkspaceDefaults workspaceDefaults(ClusterSettings s) {
+        return new io.guildnet.workspace.WorkspaceDefaults(s.bool("workspace_lb_enabled"), config.metallbPool(),
+                blank(s.string("ingress_domain")), blank(s.string("ingress_class_name")), blank(s.string("cert_manager_issuer")),
+                blank(s.string("workspace_tls_secret")), blank(s.string("ingress_auth_url")), blank(s.string("ingress_auth_signin")),
+                blank(s.string("image_pull_secret")));
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     void onStart(@Observes @Priority(3000) @Initialized(ApplicationScoped.class) Object ignored) {

@@ -56,6 +56,10 @@ public final class GuildNetConfig {
     private final long healthTtlSeconds;
     private final long clusterCheckTimeoutMs;
     private final long bootstrapPrewarmSeconds;
+    private final boolean embedOperator;
+    private final boolean ensureCrds;
+    private final long workspaceStartTimeoutSeconds;
+    private final String metallbPool;
 
     private GuildNetConfig(Function<String, Optional<String>> lookup) {
         this.home = lookup.apply("guildnet.home").filter(s -> !s.isBlank())
@@ -87,6 +91,15 @@ public final class GuildNetConfig {
         this.healthTtlSeconds = positiveLong(lookup, "guildnet.health.ttl.seconds", 15);
         this.clusterCheckTimeoutMs = positiveLong(lookup, "guildnet.cluster.check.timeout.ms", 3000);
         this.bootstrapPrewarmSeconds = positiveLong(lookup, "guildnet.bootstrap.prewarm.seconds", 10);
+        this.embedOperator = flag(lookup, "gn.embed.operator", true);
+        this.ensureCrds = flag(lookup, "gn.ensure.crds", true);
+        this.workspaceStartTimeoutSeconds = positiveLong(lookup, "guildnet.workspace.start.timeout.seconds", 300);
+        this.metallbPool = lookup.apply("metallb.pool.name").map(String::trim).orElse("workspaces");
+    }
+
+    private static boolean flag(Function<String, Optional<String>> lookup, String key, boolean dflt) {
+        return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes")).orElse(dflt);
     }
 
     public static GuildNetConfig from(Function<String, Optional<String>> lookup) {
@@ -155,4 +168,15 @@ public final class GuildNetConfig {
     public long clusterCheckTimeoutMs() { return clusterCheckTimeoutMs; }
 
     public long bootstrapPrewarmSeconds() { return bootstrapPrewarmSeconds; }
+
+    /** {@code GN_EMBED_OPERATOR} (default on): run the Workspace operator inside each cluster instance. */
+    public boolean embedOperator() { return embedOperator; }
+
+    /** {@code GN_ENSURE_CRDS} (default on): apply the Workspace/Capability CRDs when a cluster instance starts. */
+    public boolean ensureCrds() { return ensureCrds; }
+
+    public long workspaceStartTimeoutSeconds() { return workspaceStartTimeoutSeconds; }
+
+    /** {@code METALLB_POOL_NAME}: address pool annotation for LoadBalancer workspaces ("" for none). */
+    public String metallbPool() { return metallbPool; }
 }

@@ -192,7 +192,9 @@ public final class DesiredState {
         return Optional.of(new SecretBuilder()
                 .withNewMetadata().withName(passwordSecretName(ws)).withNamespace(ws.getMetadata().getNamespace())
                     .withLabels(labels(ws)).withOwnerReferences(owner(ws)).endMetadata()
-                .withType("Opaque").addToStringData(PASSWORD_KEY, pw).build());
+                .withType("Opaque")
+                .addToData(PASSWORD_KEY, Base64.getEncoder().encodeToString(pw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build());
     }
 
     static String newPassword() {

@@ -24,6 +24,13 @@ final class MockCluster implements AutoCloseable {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), true);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
+        // the embedded operator's leader election asks whether it may use Leases; the double has no RBAC
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                        .withNewMetadata().endMetadata().withNewSpec().withNamespace("guildnet-system").endSpec()
+                        .withNewStatus().addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
+                        .withVerbs("*").endResourceRule().withIncomplete(false).endStatus().build())
+                .always();
     }
 
     String url() {
