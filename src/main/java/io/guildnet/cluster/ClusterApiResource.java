@@ -41,6 +41,14 @@ public class ClusterApiResource {
         return b.add("lastChecked", (h == null ? java.time.Instant.now() : h.checkedAt()).toString()).build();
     }
 
+    /** The per-cluster Server list (anchor shape, extended with url, created_at, error). */
+    @GET
+    @Path("servers")
+    public jakarta.json.JsonArray servers(@PathParam("id") String id) {
+        id = ClusterIds.normalize(id);
+        return io.guildnet.workspace.WorkspaceResource.servers(clusters, id);
+    }
+
     @GET
     @Path("health")
     public JsonObject health(@PathParam("id") String id) {

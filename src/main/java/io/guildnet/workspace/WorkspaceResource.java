@@ -1,0 +1,100 @@
+package io.guildnet.workspace;
+
+import io.guildnet.api.ApiException;
+import io.guildnet.api.JsonInput;
+import io.guildnet.audit.Audited;
+import io.guildnet.cluster.ClusterIds;
+import io.guildnet.cluster.ClusterInstance;
+import io.guildnet.cluster.ClusterService;
+import io.guildnet.workspace.model.Workspace;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code /api/cluster/{id}/workspaces}: launch (202), list, get (with pods and events),
+ * delete, and logs (a tail per pod with the log's own timestamps).
+ */
+@Path("cluster/{id}/workspaces")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkspaceResource {
+
+    static final WorkspaceService WORKSPACES = new WorkspaceService();
+
+    @Inject
+    ClusterService clusters;
+
+    ClusterInstance instance(String id) {
+        return clusters.registry().get(ClusterIds.normalize(id));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Audited(action = "workspace.create", entityType = "cluster", idParam = "id")
+    public Response create(@PathParam("id") String id, String body) {
+        ClusterInstance inst = instance(id);
+        Workspace ws = WORKSPACES.create(inst.client(), inst.settings().namespace(), JsonInput.object(body));
+        return Response.status(202).entity(Json.createObjectBuilder().add("id", ws.getMetadata().getName()).add("status", "pending").build()).build();
+    }
+
+    @GET
+    public JsonArray list(@PathParam("id") String id) {
+        return servers(clusters, ClusterIds.normalize(id));
+    }
+
+    public static JsonArray servers(ClusterService clusters, String id) {
+        ClusterInstance inst = clusters.registry().get(id);
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        WORKSPACES.list(inst.client(), inst.settings().namespace()).forEach(ws -> a.add(WORKSPACES.server(id, ws)));
+        return a.build();
+    }
+
+    @GET
+    @Path("{name}")
+    public JsonObject get(@PathParam("id") String id, @PathParam("name") String name) {
+        ClusterInstance inst = instance(id);
+        return WORKSPACES.detail(inst.client(), WORKSPACES.require(inst.client(), inst.settings().namespace(), name));
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Audited(action = "workspace.delete", entityType = "workspace", idParam = "name")
+    public JsonObject delete(@PathParam("id") String id, @PathParam("name") String name) {
+        ClusterInstance inst = instance(id);
+        WORKSPACES.delete(inst.client(), inst.settings().namespace(), name);
+        return Json.createObjectBuilder().add("deleted", name).build();
+    }
+
+    @GET
+    @Path("{name}/logs")
+    public JsonArray logs(@PathParam("id") String id, @PathParam("name") String name, @QueryParam("limit") String limit) {
+        int n = 200;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 5000) throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to 5000");
+        }
+        ClusterInstance inst = instance(id);
+        Workspace ws = WORKSPACES.require(inst.client(), inst.settings().namespace(), name);
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        WORKSPACES.logs(inst.client(), ws, n).forEach(a::add);
+        return a.build();
+    }
+}
