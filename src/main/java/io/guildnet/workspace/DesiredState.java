@@ -29,11 +29,13 @@ import io.guildnet.workspace.model.WorkspaceResources;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Pure functions from a Workspace (and the cluster defaults) to the objects it should
@@ -79,9 +81,29 @@ public final class DesiredState {
         return out;
     }
 
-    static String portName(WorkspacePort p, int index) {
-        if (p.getName() != null && !p.getName().isBlank()) return p.getName();
-        return index == 0 ? "http" : "port-" + p.getContainerPort();
+    /**
+     * Port names, in order: a given name as is; an unnamed port gets {@code http} (first port) or
+     * {@code port-<n>}, else {@code port-<n>-<protocol>}, skipping names already taken, because the
+     * API server rejects duplicate port names in a Service or container.
+     */
+    static List<String> portNames(List<WorkspacePort> ports) {
+        Set<String> used = new HashSet<>();
+        for (WorkspacePort p : ports) if (p.getName() != null && !p.getName().isBlank()) used.add(p.getName());
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            WorkspacePort p = ports.get(i);
+            if (p.getName() != null && !p.getName().isBlank()) {
+                names.add(p.getName());
+                continue;
+            }
+            String base = "port-" + p.getContainerPort();
+            String name = i == 0 && !used.contains("http") ? "http" : base;
+            if (used.contains(name)) name = base + "-" + protocol(p).toLowerCase(Locale.ROOT);
+            for (int n = 2; used.contains(name); n++) name = base + "-" + n;
+            used.add(name);
+            names.add(name);
+        }
+        return names;
     }
 
     static String protocol(WorkspacePort p) {
@@ -94,10 +116,11 @@ public final class DesiredState {
         List<WorkspacePort> ports = ports(ws);
         int first = ports.get(0).getContainerPort();
 
+        List<String> names = portNames(ports);
         List<ContainerPort> cports = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             WorkspacePort p = ports.get(i);
-            cports.add(new ContainerPortBuilder().withContainerPort(p.getContainerPort()).withName(portName(p, i))
+            cports.add(new ContainerPortBuilder().withContainerPort(p.getContainerPort()).withName(names.get(i))
                     .withProtocol(protocol(p)).build());
         }
         List<EnvVar> env = new ArrayList<>(ws.getSpec().getEnv());
@@ -167,10 +190,11 @@ public final class DesiredState {
 
     public static Service service(Workspace ws, WorkspaceDefaults defaults) {
         List<WorkspacePort> ports = ports(ws);
+        List<String> names = portNames(ports);
         List<ServicePort> sp = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             WorkspacePort p = ports.get(i);
-            sp.add(new ServicePortBuilder().withName(portName(p, i)).withPort(p.getContainerPort())
+            sp.add(new ServicePortBuilder().withName(names.get(i)).withPort(p.getContainerPort())
                     .withTargetPort(new IntOrString(p.getContainerPort())).withProtocol(protocol(p)).build());
         }
         boolean lb = "LoadBalancer".equals(exposureType(ws, defaults));
