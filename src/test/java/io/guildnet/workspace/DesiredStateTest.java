@@ -573,7 +573,8 @@ class DesiredStateTest {
     class PasswordSecret {
 
         static String password(Secret s) {
-            return s.getStringData().get(DesiredState.PASSWORD_KEY);
+            String b64 = s.getData() == null ? null : s.getData().get(DesiredState.PASSWORD_KEY);
+            return b64 == null ? null : new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
         }
 
         @Test
@@ -592,7 +593,7 @@ class DesiredStateTest {
             assertEquals("frank-password", s.getMetadata().getName());
             assertEquals(ws.getMetadata().getNamespace(), s.getMetadata().getNamespace());
             assertEquals(pw.getValueFrom().getSecretKeyRef().getName(), s.getMetadata().getName());
-            assertTrue(s.getStringData().containsKey(pw.getValueFrom().getSecretKeyRef().getKey()));
+            assertTrue(s.getData().containsKey(pw.getValueFrom().getSecretKeyRef().getKey()));
             assertEquals("frank", s.getMetadata().getLabels().get(DesiredState.WORKSPACE_LABEL));
         }
 
