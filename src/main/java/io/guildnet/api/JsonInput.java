@@ -56,4 +56,27 @@ public final class JsonInput {
         if (s == null || s.isBlank()) throw ApiException.badRequest("missing_field", field + " is required", Map.of("field", field));
         return s.trim();
     }
+
+    /** A whole-number query parameter within [min, max]; absent gives {@code dflt}; anything else is 400 {@code invalid_limit}. */
+    public static int boundedInt(String raw, int dflt, int min, int max, String name) {
+        if (raw == null) return dflt;
+        int n;
+        try {
+            n = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw ApiException.badRequest("invalid_limit", name + " must be a whole number from " + min + " to " + max);
+        }
+        return n;
+    }
+
+    /** The optional {@code {"name": ...}} body of a create request (empty body allowed). */
+    public static String optionalName(String body) {
+        if (body == null || body.isBlank()) return null;
+        JsonObject o = object(body);
+        onlyFields(o, Set.of("name"));
+        return string(o, "name");
+    }
 }

@@ -35,15 +35,7 @@ public class AuditResource {
     public JsonArray list(@QueryParam("limit") String limit, @QueryParam("actor") String actor,
                           @QueryParam("action") String action, @QueryParam("entity_type") String entityType,
                           @QueryParam("entity_id") String entityId, @QueryParam("since") String since) {
-        int n = 200;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > 1000) throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to 1000");
-        }
+        int n = io.guildnet.api.JsonInput.boundedInt(limit, 200, 1, 1000, "limit");
         if (since != null) {
             try {
                 Instant.parse(since);

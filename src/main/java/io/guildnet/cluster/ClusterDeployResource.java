@@ -66,12 +66,7 @@ public class ClusterDeployResource {
     @POST
     @Audited(action = "cluster.create", entityType = "cluster")
     public Response create(String body) {
-        String name = null;
-        if (body != null && !body.isBlank()) {
-            JsonObject o = JsonInput.object(body);
-            JsonInput.onlyFields(o, Set.of("name"));
-            name = JsonInput.string(o, "name");
-        }
+        String name = JsonInput.optionalName(body);
         ClusterRecord r = clusters.create(name);
         return Response.status(201).entity(json(r)).build();
     }

@@ -162,18 +162,10 @@ public final class ClusterStore {
     }
 
     private <T> T read(Database.Work<T> w) {
-        try {
-            return db.read(w);
-        } catch (SQLException e) {
-            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
-        }
+        return io.guildnet.store.Transactions.read(db, w);
     }
 
     private <T> T write(Database.Work<T> w) {
-        try {
-            return db.write(w);
-        } catch (SQLException e) {
-            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
-        }
+        return io.guildnet.store.Transactions.write(db, w);
     }
 }

@@ -49,12 +49,7 @@ public class HeadscaleResource {
     @POST
     @Audited(action = "headscale.create", entityType = "headscale")
     public Response create(String body) {
-        String name = null;
-        if (body != null && !body.isBlank()) {
-            JsonObject o = JsonInput.object(body);
-            JsonInput.onlyFields(o, Set.of("name"));
-            name = JsonInput.string(o, "name");
-        }
+        String name = JsonInput.optionalName(body);
         return Response.status(201).entity(json(headscale.create(name))).build();
     }
 

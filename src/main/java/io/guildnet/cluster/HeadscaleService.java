@@ -147,19 +147,11 @@ public final class HeadscaleService {
     }
 
     private <T> T read(Database.Work<T> w) {
-        try {
-            return db.read(w);
-        } catch (SQLException e) {
-            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
-        }
+        return io.guildnet.store.Transactions.read(db, w);
     }
 
     private <T> T write(Database.Work<T> w) {
-        try {
-            return db.write(w);
-        } catch (SQLException e) {
-            throw new ApiException(503, "state_unavailable", "the local state database is unavailable");
-        }
+        return io.guildnet.store.Transactions.write(db, w);
     }
 
     Optional<String> endpoint(String id) { return Optional.ofNullable(require(id).endpoint()); }

@@ -70,23 +70,10 @@ public class StateStore {
 
 
     public <T> T read(Database.Work<T> work) {
-        try {
-            return db.read(work);
-        } catch (SQLException e) {
-            throw storeFailure(e);
-        }
+        return Transactions.read(db, work);
     }
 
     public <T> T write(Database.Work<T> work) {
-        try {
-            return db.write(work);
-        } catch (SQLException e) {
-            throw storeFailure(e);
-        }
-    }
-
-    private static ApiException storeFailure(SQLException e) {
-        LOG.log(Level.WARNING, "state database error: " + e.getMessage(), e);
-        return new ApiException(503, "state_unavailable", "the local state database is unavailable");
+        return Transactions.write(db, work);
     }
 }

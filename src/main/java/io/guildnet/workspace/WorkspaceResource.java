@@ -82,15 +82,7 @@ public class WorkspaceResource {
     @GET
     @Path("{name}/logs")
     public JsonArray logs(@PathParam("id") String id, @PathParam("name") String name, @QueryParam("limit") String limit) {
-        int n = 200;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > 5000) throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to 5000");
-        }
+        int n = JsonInput.boundedInt(limit, 200, 1, 5000, "limit");
         ClusterInstance inst = instance(id);
         Workspace ws = WORKSPACES.require(inst.client(), inst.settings().namespace(), name);
         JsonArrayBuilder a = Json.createArrayBuilder();
