@@ -79,12 +79,22 @@ public class WorkspaceResource {
         return Json.createObjectBuilder().add("deleted", name).build();
     }
 
+    /** Deletes every workspace of the cluster the Capabilities allow to stop: {@code {"deleted":[…],"denied":[…]}}. */
+    @POST
+    @Path("stop-all")
+    @Audited(action = "workspace.stop_all", entityType = "cluster", idParam = "id")
+    public JsonObject stopAll(@PathParam("id") String id) {
+        ClusterInstance inst = instance(id);
+        return WORKSPACES.stopAll(inst.client(), inst.settings().namespace());
+    }
+
     @GET
     @Path("{name}/logs")
     public JsonArray logs(@PathParam("id") String id, @PathParam("name") String name, @QueryParam("limit") String limit) {
         int n = JsonInput.boundedInt(limit, 200, 1, 5000, "limit");
         ClusterInstance inst = instance(id);
         Workspace ws = WORKSPACES.require(inst.client(), inst.settings().namespace(), name);
+        WORKSPACES.authorize(inst.client(), inst.settings().namespace(), "readLogs", ws);
         JsonArrayBuilder a = Json.createArrayBuilder();
         WORKSPACES.logs(inst.client(), ws, n).forEach(a::add);
         return a.build();

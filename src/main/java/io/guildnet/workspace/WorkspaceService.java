@@ -25,8 +25,36 @@ public final class WorkspaceService {
     static final int MAX_LOG_PODS = 5;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
+    /** The Capabilities of a namespace (none when the CRD is not installed: allow-all). */
+    public List<io.guildnet.workspace.model.Capability> capabilities(KubernetesClient c, String ns) {
+        try {
+            return c.resources(io.guildnet.workspace.model.Capability.class).inNamespace(ns).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) return List.of();
+            throw new ApiException(502, "capabilities_unreadable", "cannot read Capabilities: " + statusMessage(e));
+        }
+    }
+
+    /** The labels a Capability selector sees on a workspace: its own labels plus guildnet.io/workspace. */
+    public static java.util.Map<String, String> labelsOf(Workspace ws) {
+        return DesiredState.labels(ws);
+    }
+
+    public void authorize(KubernetesClient c, String ns, String action, Workspace ws) {
+        CapabilityPolicy.check(capabilities(c, ns), CapabilityPolicy.Request.of(action, labelsOf(ws)));
+    }
+
     public Workspace create(KubernetesClient c, String ns, JsonObject body) {
         WorkspaceRequest.Parsed p = WorkspaceRequest.parse(body);
+        List<io.guildnet.workspace.model.Capability> caps = capabilities(c, ns);
+        if (!caps.isEmpty()) {
+            Workspace probe = new Workspace();
+            probe.setMetadata(new ObjectMetaBuilder().withName(p.name()).withNamespace(ns).build());
+            probe.setSpec(p.spec());
+            List<java.util.Map<String, String>> existing = list(c, ns).stream().map(WorkspaceService::labelsOf).toList();
+            CapabilityPolicy.check(caps, new CapabilityPolicy.Request("launch", labelsOf(probe), p.spec().getImage(),
+                    DesiredState.ports(probe).stream().map(WorkspacePort::getContainerPort).toList(), existing));
+        }
         for (int attempt = 0; attempt < 5; attempt++) {
             String name = attempt == 0 ? p.name() : WorkspaceRequest.generatedName();
             Workspace ws = new Workspace();
@@ -72,8 +100,26 @@ public final class WorkspaceService {
     }
 
     public void delete(KubernetesClient c, String ns, String name) {
-        require(c, ns, name);
+        authorize(c, ns, "delete", require(c, ns, name));
         c.resources(Workspace.class).inNamespace(ns).withName(name).delete();
+    }
+
+    /** Deletes every workspace the caller may stop; returns {deleted, denied}. */
+    public JsonObject stopAll(KubernetesClient c, String ns) {
+        List<io.guildnet.workspace.model.Capability> caps = capabilities(c, ns);
+        JsonArrayBuilder deleted = Json.createArrayBuilder();
+        JsonArrayBuilder denied = Json.createArrayBuilder();
+        for (Workspace ws : list(c, ns)) {
+            try {
+                CapabilityPolicy.check(caps, CapabilityPolicy.Request.of("stopAll", labelsOf(ws)));
+            } catch (ApiException e) {
+                denied.add(ws.getMetadata().getName());
+                continue;
+            }
+            c.resources(Workspace.class).inNamespace(ns).withName(ws.getMetadata().getName()).delete();
+            deleted.add(ws.getMetadata().getName());
+        }
+        return Json.createObjectBuilder().add("deleted", deleted).add("denied", denied).build();
     }
 
     /** The Server shape of the UI/SDK (anchor §1.6), from a Workspace and its status. */

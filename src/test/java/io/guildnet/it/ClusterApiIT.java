@@ -34,7 +34,7 @@ class ClusterApiIT {
     }
 
     static String create(String name) throws Exception {
-        HttpResponse<String> r = server.json("POST", "/api/deploy/clusters", name == null ? "" : "{\"name\":\"" + name + "\"}");
+        HttpResponse<String> r = LibertyServer.shared().json("POST", "/api/deploy/clusters", name == null ? "" : "{\"name\":\"" + name + "\"}");
         assertEquals(201, r.statusCode(), r.body());
         return Json.obj(r.body()).getString("id");
     }

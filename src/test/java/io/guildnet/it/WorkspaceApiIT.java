@@ -114,6 +114,34 @@ class WorkspaceApiIT {
     }
 
     @Test
+    void capabilitiesLimitWhatMayBeLaunchedAndStopped() throws Exception {
+        var cap = new io.guildnet.workspace.model.Capability();
+        cap.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("ide-only").withNamespace("default").build());
+        var spec = new io.guildnet.workspace.model.CapabilitySpec();
+        spec.setActions(java.util.List.of("launch", "delete"));
+        spec.setAllowedImages(java.util.List.of("codercom/code-server*"));
+        spec.setMaxConcurrent(5);
+        cap.setSpec(spec);
+        mock.client.resource(cap).create();
+        try {
+            JsonObject denied = assertError(server.json("POST", path("/workspaces"), "{\"name\":\"web\",\"image\":\"nginx:1.27\"}"), 403, "forbidden");
+            assertEquals("ide-only", denied.getJsonObject("details").getString("capability"));
+            assertTrue(denied.getJsonObject("details").getString("rule").contains("allowedImages"));
+            assertEquals(202, server.json("POST", path("/workspaces"), "{\"name\":\"allowed\",\"image\":\"codercom/code-server:4.90.3\"}").statusCode());
+            // stopAll is not granted: nothing is deleted, the workspace is reported as denied
+            JsonObject stop = Json.obj(server.json("POST", path("/workspaces/stop-all"), "").body());
+            assertTrue(stop.getJsonArray("denied").toString().contains("allowed"), stop.toString());
+            assertEquals(0, stop.getJsonArray("deleted").size());
+            assertEquals(200, server.send("DELETE", path("/workspaces/allowed"), null).statusCode());
+        } finally {
+            mock.client.resource(cap).delete();
+        }
+        String id = Json.obj(server.json("POST", path("/workspaces"), "{\"image\":\"nginx:1.27\"}").body()).getString("id");
+        JsonObject stop = Json.obj(server.json("POST", path("/workspaces/stop-all"), "").body());
+        assertTrue(stop.getJsonArray("deleted").toString().contains(id), "without Capabilities everything may be stopped: " + stop);
+    }
+
+    @Test
     void clustersWithoutClientsSaySoInsteadOfAnEmptyList() throws Exception {
         assertError(server.get("/api/cluster/no-such-cluster/workspaces"), 404, "unknown_cluster");
         String bare = ClusterApiIT.create("no-kubeconfig");
