@@ -38,6 +38,9 @@ public class WorkspaceResource {
     @Inject
     ClusterService clusters;
 
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedScheduledExecutorService executor;
+
     ClusterInstance instance(String id) {
         return clusters.registry().get(ClusterIds.normalize(id));
     }
@@ -77,6 +80,22 @@ public class WorkspaceResource {
         ClusterInstance inst = instance(id);
         WORKSPACES.delete(inst.client(), inst.settings().namespace(), name);
         return Json.createObjectBuilder().add("deleted", name).build();
+    }
+
+    /**
+     * Live logs over SSE (all pods, heartbeats every 15 s); starts with the last {@code tail}
+     * lines of each pod (default 100).
+     */
+    @GET
+    @Path("{name}/logs/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@PathParam("id") String id, @PathParam("name") String name, @QueryParam("tail") String tail,
+                       @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+        int n = JsonInput.boundedInt(tail, 100, 0, 5000, "tail");
+        ClusterInstance inst = instance(id);
+        Workspace ws = WORKSPACES.require(inst.client(), inst.settings().namespace(), name);
+        WORKSPACES.authorize(inst.client(), inst.settings().namespace(), "readLogs", ws);
+        new LogStream(inst.client(), ws, sink, sse, executor, n).start(executor);
     }
 
     /** Deletes every workspace of the cluster the Capabilities allow to stop: {@code {"deleted":[…],"denied":[…]}}. */

@@ -93,6 +93,43 @@ class WorkspaceApiIT {
     }
 
     @Test
+    void logsAreTailedAndStreamedWithTheirOwnTimestamps() throws Exception {
+        assertEquals(202, server.json("POST", path("/workspaces"), "{\"name\":\"talker\",\"image\":\"busybox\"}").statusCode());
+        var pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("talker-abc").withNamespace("default")
+                .addToLabels("guildnet.io/workspace", "talker").endMetadata()
+                .withNewSpec().addNewContainer().withName("workspace").withImage("busybox").endContainer().endSpec().build();
+        mock.client.pods().inNamespace("default").resource(pod).create();
+        String log = "2026-11-30T08:00:00.000000001Z first line\n2026-11-30T08:00:01.000000001Z second line\n";
+        mock.server.expect().get().withPath("/api/v1/namespaces/default/pods/talker-abc/log?pretty=false&tailLines=100&timestamps=true")
+                .andReturn(200, log).always();
+        mock.server.expect().get().withPath("/api/v1/namespaces/default/pods/talker-abc/log?pretty=false&tailLines=100&timestamps=true&follow=true")
+                .andReturn(200, log).always();
+
+        var lines = Json.arr(server.get(path("/workspaces/talker/logs?limit=100")).body());
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("2026-11-30T08:00:00.000000001Z", lines.getJsonObject(0).getString("t"), "the log's own timestamp, not the read time");
+        assertEquals("[talker-abc] first line", lines.getJsonObject(0).getString("msg"));
+
+        var req = java.net.http.HttpRequest.newBuilder(server.uri(path("/workspaces/talker/logs/stream")))
+                .header("Accept", "text/event-stream").build();
+        var resp = server.client().send(req, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, resp.statusCode());
+        assertTrue(resp.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        var it = resp.body().iterator();
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline && it.hasNext()) {
+            String l = it.next();
+            seen.add(l);
+            if (l.contains("second line")) break;
+        }
+        resp.body().close();
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("data:") && l.contains("[talker-abc] first line")), seen.toString());
+        assertTrue(seen.stream().anyMatch(l -> l.contains("second line")), seen.toString());
+        server.send("DELETE", path("/workspaces/talker"), null);
+    }
+
+    @Test
     void generatesANameWhenNoneIsGiven() throws Exception {
         HttpResponse<String> r = server.json("POST", path("/workspaces"), "{\"image\":\"nginx:1.27\"}");
         assertEquals(202, r.statusCode(), r.body());
