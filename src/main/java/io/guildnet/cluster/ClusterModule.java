@@ -49,6 +49,7 @@ public class ClusterModule {
 
     private ClusterService service;
     private HeadscaleService headscale;
+    private DefaultCluster defaultCluster;
 
     @PostConstruct
     void init() {
@@ -59,6 +60,9 @@ public class ClusterModule {
         ClusterHealth health = new ClusterHealth(store, registry, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()),
                 Duration.ofMillis(config.clusterCheckTimeoutMs()), config.kubeProxyAddr(), config.kubectlProxyAutodetect());
         service = new ClusterService(store, registry, health, executor, clock, Duration.ofSeconds(config.bootstrapPrewarmSeconds()));
+        defaultCluster = new DefaultCluster(DefaultKubeconfig::locate, clients, settings::defaultNamespace,
+                config.stateDir().resolve("clusters").resolve(DefaultCluster.ID), executor, executor,
+                inst -> executor.submit(() -> startOperator(inst)));
         headscale = new HeadscaleService(state.db(), keyring::box, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()));
         // Every running instance keeps its health fresh and its settings ConfigMap converged.
         // first check spread over one period, so a start with many clusters does not check them all at once
@@ -102,13 +106,31 @@ public class ClusterModule {
         // after HostLifecycle (default observer priority 2500) has opened the state
         if (!lifecycle.started()) return;
         service.registry().startAll();
+        if (DefaultKubeconfig.locate().isPresent()) {
+            executor.submit(() -> {
+                try {
+                    defaultCluster.get();
+                } catch (io.guildnet.api.ApiException e) {
+                    LOG.warning("default cluster not started: " + e.getMessage());
+                }
+            });
+        }
         LOG.info("Cluster instances starting in the background for " + service.store().list().size() + " registered cluster(s)");
     }
 
     @PreDestroy
     void shutdown() {
         if (service != null) service.registry().close();
+        if (defaultCluster != null) defaultCluster.close();
     }
+
+    void onSettings(@Observes io.guildnet.settings.SettingsChanged e) {
+        if ("global".equals(e.kind()) && e.fields().contains("default_namespace") && defaultCluster != null) defaultCluster.namespaceChanged();
+    }
+
+    @Produces
+    @Singleton
+    DefaultCluster defaultCluster() { return defaultCluster; }
 
     @Produces
     @Singleton

@@ -60,11 +60,19 @@ public final class LibertyServer {
         env.put("GUILDNET_MAX_BODY_BYTES", "65536");
     }
 
+    /** The Kubernetes API double that the shared server uses as its host default cluster (KUBECONFIG). */
+    static MockCluster defaultCluster;
+
     /** The server most tests share; started once per test JVM and stopped at exit. */
     public static synchronized LibertyServer shared() throws Exception {
         if (shared == null) {
             LibertyServer s = new LibertyServer("guildnetIT");
             s.wipeHome();
+            defaultCluster = new MockCluster();
+            Path kc = WORK.resolve("default-kubeconfig.yaml");
+            Files.createDirectories(WORK);
+            Files.writeString(kc, defaultCluster.kubeconfig("host-default"));
+            s.env.put("KUBECONFIG", kc.toString());
             s.start();
             Runtime.getRuntime().addShutdownHook(new Thread(s::stopQuietly));
             shared = s;
@@ -211,7 +219,7 @@ public final class LibertyServer {
 
     private static void run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("GUILDNET_") || k.equals("LISTEN_LOCAL"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("GUILDNET_") || k.equals("LISTEN_LOCAL") || k.equals("KUBECONFIG"));
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
