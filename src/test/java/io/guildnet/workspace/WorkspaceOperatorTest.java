@@ -121,4 +121,23 @@ class WorkspaceOperatorTest {
         assertNotNull(s1.getData().get("password"));
         assertEquals(s1.getData(), s2.getData(), "the generated password must survive updates");
     }
+
+    @Test
+    void theWatchedSettingsConfigMapSwitchesServicesToLoadBalancer() throws Exception {
+        client.resource(workspace("lb", "busybox")).create();
+        var svc = await(() -> client.services().inNamespace("default").withName("lb").get(), "service");
+        assertEquals("ClusterIP", svc.getSpec().getType());
+
+        client.configMaps().inNamespace(CrdInstaller.SYSTEM_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName(WorkspaceReconciler.SETTINGS_CONFIGMAP).withNamespace(CrdInstaller.SYSTEM_NAMESPACE).endMetadata()
+                .addToData("workspace_lb_enabled", "true").build()).create();
+        await(() -> "LoadBalancer".equals(client.services().inNamespace("default").withName("lb").get().getSpec().getType()),
+                "Service switched to LoadBalancer after the ConfigMap change");
+
+        var cm = client.configMaps().inNamespace(CrdInstaller.SYSTEM_NAMESPACE).withName(WorkspaceReconciler.SETTINGS_CONFIGMAP).get();
+        cm.getData().put("workspace_lb_enabled", "false");
+        client.resource(cm).update();
+        await(() -> "ClusterIP".equals(client.services().inNamespace("default").withName("lb").get().getSpec().getType()),
+                "and back to ClusterIP");
+    }
 }
