@@ -105,7 +105,11 @@ public class ClusterModule {
     void onStart(@Observes @Priority(3000) @Initialized(ApplicationScoped.class) Object ignored) {
         // after HostLifecycle (default observer priority 2500) has opened the state
         if (!lifecycle.started()) return;
-        service.registry().startAll();
+        if (config.operatorMode()) {
+            LOG.info("Operator mode: running the Workspace operator for the in-cluster default cluster only");
+        } else {
+            service.registry().startAll();
+        }
         if (DefaultKubeconfig.locate().isPresent()) {
             executor.submit(() -> {
                 try {
@@ -115,7 +119,9 @@ public class ClusterModule {
                 }
             });
         }
-        LOG.info("Cluster instances starting in the background for " + service.store().list().size() + " registered cluster(s)");
+        if (!config.operatorMode()) {
+            LOG.info("Cluster instances starting in the background for " + service.store().list().size() + " registered cluster(s)");
+        }
     }
 
     @PreDestroy

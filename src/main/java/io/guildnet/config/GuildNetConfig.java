@@ -60,6 +60,7 @@ public final class GuildNetConfig {
     private final boolean ensureCrds;
     private final long workspaceStartTimeoutSeconds;
     private final String metallbPool;
+    private final boolean operatorMode;
 
     private GuildNetConfig(Function<String, Optional<String>> lookup) {
         this.home = lookup.apply("guildnet.home").filter(s -> !s.isBlank())
@@ -95,6 +96,11 @@ public final class GuildNetConfig {
         this.ensureCrds = flag(lookup, "gn.ensure.crds", true);
         this.workspaceStartTimeoutSeconds = positiveLong(lookup, "guildnet.workspace.start.timeout.seconds", 300);
         this.metallbPool = lookup.apply("metallb.pool.name").map(String::trim).orElse("workspaces");
+        String runMode = lookup.apply("guildnet.mode").map(String::trim).filter(v -> !v.isEmpty()).orElse("host");
+        if (!runMode.equals("host") && !runMode.equals("operator")) {
+            throw new IllegalArgumentException("GUILDNET_MODE must be 'host' or 'operator', got '" + runMode + "'");
+        }
+        this.operatorMode = runMode.equals("operator");
     }
 
     private static boolean flag(Function<String, Optional<String>> lookup, String key, boolean dflt) {
@@ -176,6 +182,12 @@ public final class GuildNetConfig {
     public boolean ensureCrds() { return ensureCrds; }
 
     public long workspaceStartTimeoutSeconds() { return workspaceStartTimeoutSeconds; }
+
+    /**
+     * {@code GUILDNET_MODE=operator}: the in-cluster operator deployment — only the host's own
+     * (in-cluster) default cluster and its Workspace operator run; registered clusters are not started.
+     */
+    public boolean operatorMode() { return operatorMode; }
 
     /** {@code METALLB_POOL_NAME}: address pool annotation for LoadBalancer workspaces ("" for none). */
     public String metallbPool() { return metallbPool; }

@@ -59,7 +59,11 @@ class WorkspaceOperatorTest {
     }
 
     static <T> T await(Supplier<T> s, String what) throws InterruptedException {
-        for (int i = 0; i < 150; i++) {
+        return await(s, what, 150);
+    }
+
+    static <T> T await(Supplier<T> s, String what, int tenthsOfSecond) throws InterruptedException {
+        for (int i = 0; i < tenthsOfSecond; i++) {
             T v = s.get();
             if (v != null && !(v instanceof Boolean b && !b)) return v;
             Thread.sleep(100);
@@ -139,5 +143,34 @@ class WorkspaceOperatorTest {
         client.resource(cm).update();
         await(() -> "ClusterIP".equals(client.services().inNamespace("default").withName("lb").get().getSpec().getType()),
                 "and back to ClusterIP");
+    }
+
+    @Test
+    void aStandbyOperatorTakesOverWhenTheLeaderStops() throws Exception {
+        operator.close(); // replace the default one with two short-lease operators
+        WorkspaceOperator first = new WorkspaceOperator("a", client, executor, WorkspaceDefaults::none, Duration.ofSeconds(300), true,
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300)).start();
+        WorkspaceOperator second = new WorkspaceOperator("b", client, executor, WorkspaceDefaults::none, Duration.ofSeconds(300), true,
+                Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300)).start();
+        operator = second;
+        String holder = await(() -> {
+            var lease = client.leases().inNamespace(CrdInstaller.SYSTEM_NAMESPACE).withName(WorkspaceOperator.LEASE).get();
+            return lease == null ? null : lease.getSpec().getHolderIdentity();
+        }, "a lease holder");
+        client.resource(workspace("before", "busybox")).create();
+        // the closed default operator still holds the lease until it expires (15 s): allow for that
+        await(() -> client.apps().deployments().inNamespace("default").withName("before").get(), "reconciled by the leader", 400);
+        holder = client.leases().inNamespace(CrdInstaller.SYSTEM_NAMESPACE).withName(WorkspaceOperator.LEASE).get().getSpec().getHolderIdentity();
+
+        WorkspaceOperator leader = holder.equals(first.identity()) ? first : second;
+        WorkspaceOperator standby = leader == first ? second : first;
+        assertTrue(holder.equals(leader.identity()), "one of the two leads: " + holder);
+        leader.close();
+        operator = standby;
+        client.resource(workspace("after", "busybox")).create();
+        await(() -> client.apps().deployments().inNamespace("default").withName("after").get(), "reconciled by the new leader", 200);
+        String newHolder = client.leases().inNamespace(CrdInstaller.SYSTEM_NAMESPACE).withName(WorkspaceOperator.LEASE).get()
+                .getSpec().getHolderIdentity();
+        assertEquals(standby.identity(), newHolder, "leadership moved to the standby");
     }
 }
