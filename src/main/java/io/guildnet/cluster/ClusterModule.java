@@ -86,6 +86,7 @@ public class ClusterModule {
                     () -> workspaceDefaults(inst.settings()), Duration.ofSeconds(config.workspaceStartTimeoutSeconds()), true);
             inst.attach("workspace-operator", op);
             op.start();
+            inst.every(Duration.ofMinutes(1), Duration.ofMinutes(5), () -> io.guildnet.workspace.OrphanSweeper.sweep(inst.client()));
         } catch (Exception e) {
             LOG.warning("cluster " + inst.id() + ": workspace operator not started: " + ClusterHealth.reason(e));
         }

@@ -173,4 +173,27 @@ class WorkspaceOperatorTest {
                 .getSpec().getHolderIdentity();
         assertEquals(standby.identity(), newHolder, "leadership moved to the standby");
     }
+
+    @Test
+    void orphanedObjectsOfDeletedOrReplacedWorkspacesAreSwept() throws Exception {
+        client.resource(workspace("keep", "busybox")).create();
+        await(() -> client.apps().deployments().inNamespace("default").withName("keep").get(), "deployment");
+        operator.close(); // no reconciles while the leftovers are planted
+        operator = null;
+        Workspace ghost = workspace("ghost", "busybox");
+        ghost.getMetadata().setUid("uid-of-a-deleted-workspace");
+        client.apps().deployments().inNamespace("default").resource(DesiredState.deployment(ghost, WorkspaceDefaults.none())).create();
+        client.services().inNamespace("default").resource(DesiredState.service(ghost, WorkspaceDefaults.none())).create();
+        var unrelated = new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("not-ours").withNamespace("default")
+                .endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build();
+        client.services().inNamespace("default").resource(unrelated).create();
+
+        assertTrue(OrphanSweeper.sweep(client).isEmpty(), "fresh objects are never swept (their Workspace may be brand new)");
+        var deleted = OrphanSweeper.sweep(client, java.time.Instant.now().plusSeconds(1));
+        assertEquals(2, deleted.size(), deleted.toString());
+        assertTrue(client.apps().deployments().inNamespace("default").withName("ghost").get() == null);
+        assertTrue(client.services().inNamespace("default").withName("ghost").get() == null);
+        assertNotNull(client.apps().deployments().inNamespace("default").withName("keep").get(), "a live workspace keeps its objects");
+        assertNotNull(client.services().inNamespace("default").withName("not-ours").get(), "objects GuildNet did not create are left alone");
+    }
 }
