@@ -80,7 +80,14 @@ public class ClusterModule {
     /** CRDs, then the embedded Workspace operator, attached to (and stopped with) the instance. */
     void startOperator(ClusterInstance inst) {
         try {
-            if (config.ensureCrds()) io.guildnet.workspace.CrdInstaller.ensure(inst.client());
+            if (config.ensureCrds()) {
+                try {
+                    io.guildnet.workspace.CrdInstaller.ensure(inst.client());
+                } catch (Exception e) {
+                    // e.g. no permission to write CRDs: they may be installed already (kubectl apply -f crds/)
+                    LOG.warning("cluster " + inst.id() + ": cannot apply the Workspace CRDs: " + ClusterHealth.reason(e));
+                }
+            }
             if (!config.embedOperator() || !"true".equals(String.valueOf(settings.view("global").getBoolean("embed_operator", true)))) return;
             var op = new io.guildnet.workspace.WorkspaceOperator(inst.id(), inst.client(), executor,
                     () -> workspaceDefaults(inst.settings()), Duration.ofSeconds(config.workspaceStartTimeoutSeconds()), true);
