@@ -40,6 +40,14 @@ public final class WorkspaceApplier {
     public static final String HASH_ANNOTATION = "guildnet.io/desired-hash";
 
     /**
+     * One serializer for all hashes: its ObjectMapper is thread-safe and builds its (reflective)
+     * serializers once. A new one per call rebuilt them on every pass, which was two thirds of a
+     * reconcile's CPU (docs/benchmarks.md, "Workspaces"). Same configuration, so the same hashes.
+     */
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+    /**
      * Writes {@code desired} only when it differs from what was last written (a hash of the
      * desired object, kept in an annotation): no write, no watch event, no reconcile loop,
      * and server-side defaults and status are left alone.
@@ -57,7 +65,7 @@ public final class WorkspaceApplier {
 
     static String hash(io.fabric8.kubernetes.api.model.HasMetadata desired) {
         try {
-            byte[] json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(desired).getBytes(StandardCharsets.UTF_8);
+            byte[] json = SERIALIZATION.asJson(desired).getBytes(StandardCharsets.UTF_8);
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json)).substring(0, 16);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -33,6 +33,7 @@ public final class WorkspaceRequest {
             "exposure", "presetsRef", "notes");
     static final String DNS1123 = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /** The validated name (given or generated) and spec. */
     public record Parsed(String name, boolean generatedName, WorkspaceSpec spec) {}
@@ -101,7 +102,7 @@ public final class WorkspaceRequest {
             return out;
         }
         if (!(v instanceof JsonArray a)) throw invalid("env", "an object of name: value or an array of {name, value|valueFrom}");
-        KubernetesSerialization ser = new KubernetesSerialization();
+        KubernetesSerialization ser = SERIALIZATION;
         for (JsonValue item : a) {
             if (!(item instanceof JsonObject e)) throw invalid("env", "an array of {name, value|valueFrom}");
             String n = JsonInput.string(e, "name");
