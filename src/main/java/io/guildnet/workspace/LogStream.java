@@ -13,7 +13,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -89,18 +88,13 @@ public final class LogStream implements AutoCloseable {
                 String line;
                 while (!closed.get() && (line = r.readLine()) != null) {
                     if (line.isEmpty()) continue;
-                    int sp = line.indexOf(' ');
-                    String t = sp > 0 ? line.substring(0, sp) : "";
-                    String msg = sp > 0 ? line.substring(sp + 1) : line;
-                    if (StatusCalculator.parse(t).isEmpty()) {
-                        t = Instant.now().toString();
-                        msg = line;
-                    } else {
+                    LogLine l = LogLine.parse(line);
+                    if (l.stamped()) {
                         String prev = lastSeen.get(pod);
-                        if (prev != null && t.compareTo(prev) <= 0) continue; // already sent before a re-follow
-                        lastSeen.put(pod, t);
+                        if (prev != null && l.t().compareTo(prev) <= 0) continue; // already sent before a re-follow
+                        lastSeen.put(pod, l.t());
                     }
-                    String data = Json.createObjectBuilder().add("t", t).add("msg", "[" + pod + "] " + msg).build().toString();
+                    String data = Json.createObjectBuilder().add("t", l.t()).add("msg", "[" + pod + "] " + l.msg()).build().toString();
                     if (!send(sse.newEventBuilder().mediaType(MediaType.APPLICATION_JSON_TYPE).data(data).build())) return;
                 }
             }

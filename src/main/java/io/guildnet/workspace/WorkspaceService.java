@@ -13,7 +13,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.StringReader;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -193,14 +192,8 @@ public final class WorkspaceService {
             if (log == null) continue;
             for (String line : log.split("\n")) {
                 if (line.isEmpty()) continue;
-                int sp = line.indexOf(' ');
-                String t = sp > 0 ? line.substring(0, sp) : "";
-                String msg = sp > 0 ? line.substring(sp + 1) : line;
-                if (StatusCalculator.parse(t).isEmpty()) {
-                    t = Instant.now().toString();
-                    msg = line;
-                }
-                lines.add(new String[] {t, "[" + p.getMetadata().getName() + "] " + msg});
+                LogLine l = LogLine.parse(line);
+                lines.add(new String[] {l.t(), "[" + p.getMetadata().getName() + "] " + l.msg()});
             }
         }
         lines.sort(Comparator.comparing(l -> l[0]));
