@@ -58,7 +58,7 @@ import java.util.logging.Logger;
  * Service exist (seen through the benchmark's own watches); per-workspace latency from "create
  * returned" to "first such status seen"; reconcile passes (each pass starts with a GET of the
  * workspace's password Secret, counted in the double's request log, which is drained as it goes
- * so it does not grow); API requests by kind; heap after GC and threads.
+ * so it does not grow); API requests by kind; the steady state afterwards; heap after GC and threads.
  *
  * <p>Usage: {@code WorkspaceReconcileBench [count=1000] [threads=2 x cores] [timeoutSeconds=600] [steadySeconds=20] [settleSeconds=125]}
  */
@@ -117,6 +117,8 @@ public final class WorkspaceReconcileBench {
     final Map<String, Map<String, LongAdder>> requests = new ConcurrentHashMap<>();
     /** Reconcile passes per workspace in the burst (GETs of its password Secret). */
     final Map<String, AtomicInteger> passes = new ConcurrentHashMap<>();
+    /** When each benchmark workspace's passes started (nanoTime of the Secret GET reaching the log drain). */
+    final Map<String, List<Long>> passTimes = new ConcurrentHashMap<>();
     volatile String phase = "setup";
     final LongAdder reconcileErrors = new LongAdder();
 
@@ -180,7 +182,8 @@ public final class WorkspaceReconcileBench {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("warm-up workspaces never got a status");
                 Thread.sleep(100);
             }
-            Thread.sleep(2000); // let the passes triggered by the new Deployments finish before deleting
+            Thread.sleep(2000); // let the passes triggered by the new Deployments finish
+            double[] idle = idleLatencies(benchClient, deadline);
             benchClient.resources(Workspace.class).inNamespace(WARMUP_NS).delete();
             Thread.sleep(1000);
             long warmupErrors = reconcileErrors.sumThenReset();
@@ -228,13 +231,19 @@ public final class WorkspaceReconcileBench {
             int threadsPeak = threadsBean.getPeakThreadCount();
             int threadsLive = threadsBean.getThreadCount();
 
-            // steady state: with nothing changing, how often does the operator still reconcile?
+            // steady state: with nothing changing, how often does the operator still reconcile? After as
+            // long again for the passes the burst queued up (each workspace's second pass) to drain.
+            phase = "settling";
+            if (done && steadySeconds > 0) Thread.sleep(steadySeconds * 1000L);
+            long settlingErrors = reconcileErrors.sumThenReset();
+            long cpuSteady0 = reconcileCpuNanos();
             phase = "steady";
             long tSteady = System.nanoTime();
             if (done && steadySeconds > 0) Thread.sleep(steadySeconds * 1000L);
-            long steadyNanos = System.nanoTime() - tSteady;
-            long steadyErrors = reconcileErrors.sumThenReset();
-            long steadyCpu = reconcileCpuNanos() - cpuBefore - burstCpu;
+            long tSteadyEnd = System.nanoTime();
+            long steadyNanos = tSteadyEnd - tSteady;
+            long steadyErrors = reconcileErrors.sumThenReset() + settlingErrors;
+            long steadyCpu = reconcileCpuNanos() - cpuSteady0;
             phase = "after";
             Thread.sleep(300); // let the request log catch up
             long heapLive = heapAfterGc();
@@ -265,7 +274,8 @@ public final class WorkspaceReconcileBench {
                     System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
             System.out.printf(Locale.ROOT, "workspaces: %d (half code-server with a password Secret, half generic); reconcile pool: %d threads (fixed)%n",
                     count, threads);
-            System.out.printf(Locale.ROOT, "operator start to leader: %d ms%n", leaderMs);
+            System.out.printf(Locale.ROOT, "operator start to leader: %d ms; one workspace at a time on the idle operator, create returned -> status seen: "
+                    + "%.0f ms median of %d (min %.0f, max %.0f)%n", leaderMs, pct(idle, 50), idle.length, idle[0], idle[idle.length - 1]);
             System.out.printf(Locale.ROOT, "creates: %d in %.2f s (8 client threads, %.0f/s)%n", count, (tCreated - t0) / 1e9,
                     count / ((tCreated - t0) / 1e9));
             System.out.printf(Locale.ROOT, "all reconciled (status + Deployment + Service): %s%n",
@@ -273,15 +283,22 @@ public final class WorkspaceReconcileBench {
                          : "NOT within the time limit");
             System.out.printf(Locale.ROOT, "reconcile latency, create returned -> status seen (n=%d): p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                     lat.length, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? Double.NaN : lat[lat.length - 1]);
-            System.out.printf(Locale.ROOT, "reconcile passes in the burst: %d (%.2f per workspace; per workspace min %d, median %d, max %d); errors: %d%n",
+            System.out.printf(Locale.ROOT, "reconcile passes until all reconciled: %d (%.2f per workspace; per workspace min %d, median %d, max %d); errors: %d%n",
                     burstPasses, burstPasses / (double) count, per.length == 0 ? 0 : per[0], per.length == 0 ? 0 : per[per.length / 2],
                     per.length == 0 ? 0 : per[per.length - 1], burstErrors);
             System.out.printf(Locale.ROOT, "reconcile threads' CPU: %.1f s in the burst, %.1f ms per pass; steady state %.1f ms per pass "
                             + "(the double, the HTTP client's threads and the informers are not included)%n",
                     burstCpu / 1e9, burstCpu / 1e6 / Math.max(1, burstPasses), steadyCpu / 1e6 / Math.max(1, steadyPasses));
-            System.out.printf(Locale.ROOT, "steady state (%d s, nothing changing): %d passes (%.1f/s, %d errors), %d API requests (%.0f/s), writes: %s%n",
-                    Math.round(steadyNanos / 1e9), steadyPasses, steadyPasses / (steadyNanos / 1e9), steadyErrors, total(steady),
+            double[] gaps = passGaps(tSteady, tSteadyEnd);
+            long[] byTheEnd = passTimes.values().stream().mapToLong(l -> l.stream().filter(t -> t < tSteadyEnd).count()).sorted().toArray();
+            System.out.printf(Locale.ROOT, "steady state (%d s from %d s after all reconciled, nothing changing): %d passes (%.1f/s, %d errors), "
+                            + "%d API requests (%.0f/s), writes: %s%n",
+                    Math.round(steadyNanos / 1e9), steadySeconds, steadyPasses, steadyPasses / (steadyNanos / 1e9), steadyErrors, total(steady),
                     total(steady) / (steadyNanos / 1e9), writes(steady));
+            System.out.printf(Locale.ROOT, "  time between two passes of one workspace (recheck asked: 10 s): median %.1f s, p90 %.1f s; "
+                            + "passes per workspace by the end: median %d, max %d%n",
+                    pct(gaps, 50), pct(gaps, 90), byTheEnd.length == 0 ? 0 : byTheEnd[byTheEnd.length / 2],
+                    byTheEnd.length == 0 ? 0 : byTheEnd[byTheEnd.length - 1]);
             System.out.printf(Locale.ROOT, "API requests in the burst: %d total, %.1f per workspace; %s%n", total(burst),
                     total(burst) / (double) count, top(burst));
             System.out.printf(Locale.ROOT, "heap used after GC: %.1f MB before the operator; %.1f MB with %d workspaces reconciled (committed %.0f MB); "
@@ -365,6 +382,44 @@ public final class WorkspaceReconcileBench {
         return t;
     }
 
+    /** Five workspaces one after another on the idle operator: create returned -> status seen, in ms. */
+    static double[] idleLatencies(KubernetesClient c, long deadline) throws InterruptedException {
+        int n = 5;
+        double[] out = new double[n];
+        Map<String, Long> seen = new ConcurrentHashMap<>();
+        try (Watch w = c.resources(Workspace.class).inNamespace(WARMUP_NS).watch(new OnEvent<>(ws -> {
+            if (ws.getStatus() != null && ws.getStatus().getPhase() != null) seen.putIfAbsent(ws.getMetadata().getName(), System.nanoTime());
+        }))) {
+            for (int i = 0; i < n; i++) {
+                String name = "idle-" + i;
+                c.resource(workspace(WARMUP_NS, name, IMAGES[i % IMAGES.length])).create();
+                long created = System.nanoTime();
+                while (!seen.containsKey(name)) {
+                    if (System.nanoTime() > deadline) throw new IllegalStateException("an idle probe workspace never got a status");
+                    Thread.sleep(5);
+                }
+                out[i] = (seen.get(name) - created) / 1e6;
+                Thread.sleep(1000); // its second pass (for the Deployment it created) runs now; keep the next probe clear of it
+            }
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Seconds between consecutive passes of the same workspace, both inside [from, to). */
+    double[] passGaps(long from, long to) {
+        List<Double> gaps = new ArrayList<>();
+        for (List<Long> ts : passTimes.values()) {
+            Long prev = null;
+            for (long t : ts) {
+                if (t >= to) break;
+                if (prev != null && prev >= from) gaps.add((t - prev) / 1e9);
+                prev = t;
+            }
+        }
+        return gaps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
     // ---- the request log of the double: drained as it goes, counted by phase and kind ----
 
     void drainRequests(KubernetesMockServer server) {
@@ -399,8 +454,10 @@ public final class WorkspaceReconcileBench {
             String key = method + " " + kind + (sub != null ? "/" + sub : name != null ? " (one)" : " (list)");
             String ph = phase;
             requests.computeIfAbsent(ph, k -> new ConcurrentHashMap<>()).computeIfAbsent(key, k -> new LongAdder()).increment();
-            if ("burst".equals(ph) && "GET secrets (one)".equals(key) && name != null && name.endsWith("-password")) {
-                passes.computeIfAbsent(name.substring(0, name.length() - "-password".length()), k -> new AtomicInteger()).incrementAndGet();
+            if ("GET secrets (one)".equals(key) && name != null && name.endsWith("-password") && NS.equals(parts[ns + 1])) {
+                String ws = name.substring(0, name.length() - "-password".length());
+                passTimes.computeIfAbsent(ws, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(System.nanoTime());
+                if ("burst".equals(ph)) passes.computeIfAbsent(ws, k -> new AtomicInteger()).incrementAndGet();
             }
         }
     }
