@@ -45,7 +45,8 @@ public final class SettingsSchema {
                 Field.bool("embed_operator"),
                 Field.str("default_namespace", s -> s.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"), "a Kubernetes namespace name"),
                 Field.readOnly("listen_local", "set LISTEN_LOCAL and restart the Host App"),
-                Field.str("auth_mode", s -> AuthMode.parse(s).isPresent(), "loopback-or-token or token")));
+                Field.str("auth_mode", s -> AuthMode.parse(s).isPresent(), "loopback-or-token or token"),
+                Field.str("proxy_allowlist", SettingsSchema::validAllowlist, "comma-separated CIDRs (10.0.0.0/8) or host:port entries")));
     }
 
     private SettingsSchema() {}
@@ -85,6 +86,16 @@ public final class SettingsSchema {
         if (s.isEmpty()) return true;
         try {
             ListenAddress.parse(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static boolean validAllowlist(String s) {
+        if (s.length() > 4096) return false;
+        try {
+            io.guildnet.proxy.Allowlist.parse(s);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -61,6 +61,9 @@ public class GuildNetFilter extends HttpFilter {
     @Inject
     HttpStats stats;
 
+    @Inject
+    io.guildnet.proxy.ProxyService proxy;
+
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws IOException, ServletException {
@@ -105,7 +108,8 @@ public class GuildNetFilter extends HttpFilter {
             res.setHeader("Strict-Transport-Security", "max-age=31536000");
 
             // 3. body limit
-            long limit = config.maxBodyBytes();
+            boolean proxied = io.guildnet.proxy.ProxyService.handles(path);
+            long limit = proxied ? proxy.config().maxBodyBytes() : config.maxBodyBytes();
             long declared = req.getContentLengthLong();
             if (declared > limit) {
                 res.setHeader("Connection", "close");
@@ -139,6 +143,11 @@ public class GuildNetFilter extends HttpFilter {
             req.setAttribute(RequestInfo.ATTR, new RequestInfo(rid, d.principal(), d.via().name().toLowerCase()));
 
             HttpServletRequest wrapped = new LimitedRequest(req, limit);
+            if (proxied) {
+                // workspace traffic: streamed by the reverse proxy, never reaches the JAX-RS layer
+                proxy.handle(wrapped, res, path);
+                return;
+            }
             if (isPublic(path) && !path.equals("/healthz") && !path.equals("/api/ui-config")
                     && ("GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod()))) {
                 res.setHeader("Cache-Control", StaticRoutes.cacheControl(path));

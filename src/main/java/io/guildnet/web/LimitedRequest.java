@@ -11,7 +11,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /** Caps how many body bytes a request may deliver, also for chunked bodies without Content-Length. */
-final class LimitedRequest extends HttpServletRequestWrapper {
+public final class LimitedRequest extends HttpServletRequestWrapper {
 
     /** Thrown when a body goes past the limit; mapped to 413. */
     public static final class TooLarge extends IOException {
