@@ -78,7 +78,7 @@ public class ClusterModule {
     }
 
     /** CRDs, then the embedded Workspace operator, attached to (and stopped with) the instance. */
-    void startOperator(ClusterInstance inst) {
+    public void startOperator(ClusterInstance inst) {
         try {
             if (config.ensureCrds()) {
                 try {
