@@ -103,17 +103,27 @@ public class BatchEnvironment {
                 DefaultCluster.ID);
     }
 
-    /** At start-up, in the background: the job repository's tables are created before any job runs. */
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService executor;
+
+    private volatile java.util.concurrent.Future<?> warm;
+
+    /**
+     * At start-up, in the background: the job repository's tables are created before any job
+     * runs (the first submission waits for it); start-up itself does not wait for Derby.
+     */
     void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(3100)
                  @jakarta.enterprise.context.Initialized(ApplicationScoped.class) Object ignored) {
         if (!lifecycle.started()) return;
-        try {
-            long t0 = System.nanoTime();
-            jobs.warmUp();
-            LOG.info("Batch job repository ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-        } catch (RuntimeException e) {
-            LOG.warning("Batch job repository not ready: " + e);
-        }
+        warm = executor.submit(() -> {
+            try {
+                long t0 = System.nanoTime();
+                jobs.warmUp();
+                LOG.info("Batch job repository ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } catch (RuntimeException e) {
+                LOG.warning("Batch job repository not ready: " + e);
+            }
+        });
     }
 
     @PreDestroy
@@ -135,7 +145,19 @@ public class BatchEnvironment {
                 + min + " to " + max + ", got '" + raw.get() + "'");
     }
 
-    public JobService jobs() { return jobs; }
+    public JobService jobs() {
+        java.util.concurrent.Future<?> w = warm;
+        if (w != null && !w.isDone()) {
+            try {
+                w.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warning("Batch job repository warm-up: " + e);
+            }
+        }
+        return jobs;
+    }
 
     public ExecutionLogs logs() { return logs; }
 
@@ -158,6 +180,17 @@ public class BatchEnvironment {
     /** The running instance of a job's cluster. */
     public ClusterInstance instance(String clusterId) {
         return DefaultCluster.ID.equals(clusterId) ? defaultCluster.get() : clusters.registry().get(clusterId);
+    }
+
+    /** The execution's cluster instance; a failure to get it is written to the execution's log before it fails the step. */
+    public ClusterInstance instanceFor(long executionId, String step) {
+        String cluster = params(executionId).getProperty(BatchJob.CLUSTER);
+        try {
+            return instance(cluster);
+        } catch (RuntimeException e) {
+            logs.log(executionId, step, "error", "cluster " + cluster + " is not available: " + e.getMessage(), null, e.getClass().getSimpleName());
+            throw e;
+        }
     }
 
     public Properties params(long executionId) {

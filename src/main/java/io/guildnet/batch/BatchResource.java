@@ -86,7 +86,7 @@ public class BatchResource {
     public JsonValue executions(@QueryParam("cluster") String cluster, @QueryParam("job") String job, @QueryParam("limit") String limit) {
         int n = JsonInput.boundedInt(limit, 100, 1, 1000, "limit");
         JsonArrayBuilder a = Json.createArrayBuilder();
-        env.jobs().executions(blank(cluster), blank(job), n).forEach(a::add);
+        env.jobs().executions(blank(cluster) == null ? null : clusterId(cluster.trim()), blank(job), n).forEach(a::add);
         return a.build();
     }
 
@@ -178,6 +178,10 @@ public class BatchResource {
         } catch (Exception ex) {
             return false;
         }
+    }
+
+    private static String clusterId(String raw) {
+        return io.guildnet.cluster.DefaultCluster.ID.equals(raw) ? raw : io.guildnet.cluster.ClusterIds.normalize(raw);
     }
 
     private static String blank(String s) { return s == null || s.isBlank() ? null : s.trim(); }

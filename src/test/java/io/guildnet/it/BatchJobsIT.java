@@ -208,6 +208,20 @@ class BatchJobsIT {
     }
 
     @Test
+    void aJobOnAClusterWithoutKubeconfigFailsWithTheReasonInItsLog() throws Exception {
+        HttpResponse<String> c = server.json("POST", "/api/deploy/clusters", "{\"name\":\"batch-nokc-" + System.nanoTime() + "\"}");
+        String cid = Json.obj(c.body()).getString("id");
+        long id = submit("guildnet-verify", "{\"cluster\":\"" + cid + "\"}");
+        JsonObject e = awaitEnd(id, 60);
+        assertEquals("FAILED", e.getString("status"), e.toString());
+        String logs = server.get("/api/batch/executions/" + id + "/logs").body();
+        assertTrue(logs.contains("is not available") && logs.contains("kubeconfig"), logs);
+        assertTrue(logs.contains("finished: FAILED"), logs);
+        assertError(server.get("/api/batch/executions/" + id + "/report"), 404, "no_report");
+        assertEquals("failed", Json.obj(server.get("/api/jobs/" + id).body()).getString("status"));
+    }
+
+    @Test
     void diagnoseReportsFindingsAndASummary() throws Exception {
         long id = submit("guildnet-diagnose", "{}");
         JsonObject e = awaitEnd(id, 60);

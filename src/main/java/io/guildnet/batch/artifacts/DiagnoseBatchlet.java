@@ -23,7 +23,7 @@ public class DiagnoseBatchlet extends StepExit {
     public String process() {
         long id = job.getExecutionId();
         var p = env.params(id);
-        var inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+        var inst = env.instanceFor(id, stepContext.getStepName());
         JsonObject report = env.diagnoser().diagnose(env.diagnoseContext(inst, p));
         env.logs().saveReport(id, report);
         JsonObject s = report.getJsonObject("summary");

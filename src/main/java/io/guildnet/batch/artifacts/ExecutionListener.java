@@ -34,9 +34,19 @@ public class ExecutionListener implements JobListener {
         long id = job.getExecutionId();
         BatchStatus st = job.getBatchStatus();
         String exit = job.getExitStatus() != null ? job.getExitStatus() : st.name();
-        // a failed step leaves the job STARTED until the runtime finishes it: report FAILED then
-        String status = st == BatchStatus.STARTED && (exit.equals("FAILED") || exit.equals("ROLLED_BACK")) ? "FAILED"
-                : st == BatchStatus.STARTED ? "COMPLETED" : st == BatchStatus.STOPPING ? "STOPPED" : st.name();
+        // The runtime records the job's final status only after this listener: derive it from
+        // the exit status and the steps (a step that threw is FAILED, a stop request STOPPING).
+        boolean stepFailed = false;
+        try {
+            stepFailed = jakarta.batch.runtime.BatchRuntime.getJobOperator().getStepExecutions(id).stream()
+                    .anyMatch(s -> s.getBatchStatus() == BatchStatus.FAILED);
+        } catch (RuntimeException ignored) {
+            // no step information: go by the statuses alone
+        }
+        String status = st == BatchStatus.STOPPING || st == BatchStatus.STOPPED ? "STOPPED"
+                : st == BatchStatus.FAILED || stepFailed || exit.equals("FAILED") || exit.equals("ROLLED_BACK") ? "FAILED"
+                : "COMPLETED";
+        if (exit.equals("STARTED") || exit.equals("STARTING")) exit = status;
         if (status.equals("COMPLETED")) env.logs().progress(id, 1, null);
         env.logs().log(id, null, status.equals("COMPLETED") ? "info" : "warn", "execution " + id + " finished: " + status + " (" + exit + ")", null, null);
         var p = env.params(id);

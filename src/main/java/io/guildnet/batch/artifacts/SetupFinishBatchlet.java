@@ -40,7 +40,7 @@ public class SetupFinishBatchlet extends StepExit {
     public String process() {
         long id = job.getExecutionId();
         var p = env.params(id);
-        var inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+        var inst = env.instanceFor(id, stepContext.getStepName());
         var dir = env.logs().dir(id).resolve("setup");
         JsonArrayBuilder steps = Json.createArrayBuilder();
         for (String s : SetupSteps.names()) ExecutionLogs.readJsonFile(dir.resolve(s + ".json")).ifPresent(steps::add);

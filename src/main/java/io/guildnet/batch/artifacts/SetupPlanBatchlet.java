@@ -26,7 +26,7 @@ public class SetupPlanBatchlet extends StepExit {
     public String process() {
         long id = job.getExecutionId();
         var p = env.params(id);
-        var inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+        var inst = env.instanceFor(id, stepContext.getStepName());
         var ctx = env.setupContext(inst, id, () -> false);
         List<String> plan = SetupRunner.real().plan(SetupSteps.all(), ctx);
         boolean dry = "true".equals(p.getProperty("dryRun"));

@@ -47,7 +47,7 @@ public class SetupStepBatchlet extends StepExit {
                 base.maxBackoff());
         var dir = env.logs().dir(id).resolve("setup");
         try {
-            var inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+            var inst = env.instanceFor(id, stepContext.getStepName());
             SetupStep.Result r = new SetupRunner(d -> sleep(d.toMillis())).runStep(step, env.setupContext(inst, id, () -> stop), policy);
             if ("applied".equals(r.outcome())) {
                 new SetupJournal(env.logs(), BatchRuntime.getJobOperator().getJobInstance(id).getInstanceId()).add(stepName, r.undo());

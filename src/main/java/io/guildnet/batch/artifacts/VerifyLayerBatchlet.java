@@ -36,7 +36,7 @@ public class VerifyLayerBatchlet extends StepExit {
     public String process() {
         long id = job.getExecutionId();
         var p = env.params(id);
-        ClusterInstance inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+        ClusterInstance inst = env.instanceFor(id, stepContext.getStepName());
         List<CheckResult> results = env.verifier().layer(layer, env.verifyContext(inst, p, () -> stop), r ->
                 env.logs().log(id, layer, r.status() == CheckResult.Status.FAIL ? "error" : r.status() == CheckResult.Status.WARN ? "warn" : "info",
                         r.check().code() + " " + r.status().wire() + ": " + r.message(), null, null));

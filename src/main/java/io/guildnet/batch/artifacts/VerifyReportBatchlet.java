@@ -31,7 +31,7 @@ public class VerifyReportBatchlet extends StepExit {
     public String process() {
         long id = job.getExecutionId();
         var p = env.params(id);
-        ClusterInstance inst = env.instance(p.getProperty(BatchJob.CLUSTER));
+        ClusterInstance inst = env.instanceFor(id, stepContext.getStepName());
         Map<String, List<JsonObject>> layers = new LinkedHashMap<>();
         for (String l : Verifier.LAYERS) {
             ExecutionLogs.readJsonFile(env.logs().dir(id).resolve("layers").resolve(l + ".json"))
