@@ -95,6 +95,18 @@ public final class ClusterInstance implements AutoCloseable {
         return Optional.ofNullable(byName.get(name)).filter(type::isInstance).map(type::cast);
     }
 
+    /** Closes and removes one attached part (a setup rollback stops what it started); false if none. */
+    public boolean detach(String name) {
+        AutoCloseable part;
+        synchronized (this) {
+            part = byName.remove(name);
+            if (part == null) return false;
+            parts.removeIf(e -> e.getKey().equals(name) && e.getValue() == part);
+        }
+        closeQuietly(name, part);
+        return true;
+    }
+
     public synchronized int taskCount() {
         return (int) tasks.stream().filter(f -> !f.isDone()).count();
     }

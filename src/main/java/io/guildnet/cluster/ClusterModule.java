@@ -77,8 +77,16 @@ public class ClusterModule {
         });
     }
 
-    /** CRDs, then the embedded Workspace operator, attached to (and stopped with) the instance. */
-    void startOperator(ClusterInstance inst) {
+    /** Instances whose operator is being started right now (a setup job and the start hook may race). */
+    private final java.util.Set<ClusterInstance> operatorStarts =
+            java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
+
+    /**
+     * CRDs, then the embedded Workspace operator, attached to (and stopped with) the instance.
+     * Does nothing when the instance has its operator already or another caller is starting it.
+     */
+    public void startOperator(ClusterInstance inst) {
+        if (inst.part("workspace-operator", Object.class).isPresent() || !operatorStarts.add(inst)) return;
         try {
             if (config.ensureCrds()) {
                 try {
@@ -96,6 +104,8 @@ public class ClusterModule {
             inst.every(Duration.ofMinutes(1), Duration.ofMinutes(5), () -> io.guildnet.workspace.OrphanSweeper.sweep(inst.client()));
         } catch (Exception e) {
             LOG.warning("cluster " + inst.id() + ": workspace operator not started: " + ClusterHealth.reason(e));
+        } finally {
+            operatorStarts.remove(inst);
         }
     }
 

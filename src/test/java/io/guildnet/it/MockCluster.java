@@ -31,6 +31,14 @@ final class MockCluster implements AutoCloseable {
                         .withNewStatus().addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
                         .withVerbs("*").endResourceRule().withIncomplete(false).endStatus().build())
                 .always();
+        // guildnet-setup/verify ask SelfSubjectAccessReviews: this identity may do everything
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+                .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder()
+                        .withNewSpec().endSpec().withNewStatus().withAllowed(true).endStatus().build())
+                .always();
+        // one Ready node, as on a healthy cluster
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("node-1").endMetadata()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
     }
 
     String url() {

@@ -1,0 +1,288 @@
+package io.guildnet.batch;
+
+import io.guildnet.api.ApiException;
+import io.guildnet.audit.AuditLog;
+import io.guildnet.batch.diagnose.DiagnoseContext;
+import io.guildnet.batch.diagnose.Diagnoser;
+import io.guildnet.batch.setup.SetupContext;
+import io.guildnet.batch.setup.SetupRunner;
+import io.guildnet.batch.verify.DatabaseProbe;
+import io.guildnet.batch.verify.DatabaseProbes;
+import io.guildnet.batch.verify.VerifyContext;
+import io.guildnet.batch.verify.Verifier;
+import io.guildnet.cluster.ClusterIds;
+import io.guildnet.cluster.ClusterInstance;
+import io.guildnet.cluster.ClusterModule;
+import io.guildnet.cluster.ClusterService;
+import io.guildnet.cluster.DefaultCluster;
+import io.guildnet.config.GuildNetConfig;
+import io.guildnet.host.HostLifecycle;
+import io.guildnet.settings.SettingsService;
+import io.guildnet.store.StateStore;
+import io.guildnet.workspace.WorkspaceOperator;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Wires the batch layer into the application: the job service, the per-execution logs, and
+ * what the job steps need from the rest of the Host App (clusters, the embedded operator,
+ * settings, health, the database layer, audit). Batch artifacts get everything from here.
+ */
+@ApplicationScoped
+public class BatchEnvironment {
+
+    private static final Logger LOG = Logger.getLogger(BatchEnvironment.class.getName());
+
+    @Inject
+    GuildNetConfig config;
+
+    @Inject
+    ClusterService clusters;
+
+    @Inject
+    DefaultCluster defaultCluster;
+
+    @Inject
+    ClusterModule clusterModule;
+
+    @Inject
+    SettingsService settings;
+
+    @Inject
+    StateStore state;
+
+    @Inject
+    HostLifecycle lifecycle;
+
+    @Inject
+    AuditLog audit;
+
+    /** The RethinkDB layer registers a factory bean when it exists; none in this build. */
+    @Inject
+    Instance<DatabaseProbe.Factory> databaseFactories;
+
+    private final Clock clock = Clock.systemUTC();
+    private ExecutionLogs logs;
+    private JobService jobs;
+    private RecentErrors recentErrors;
+    private SetupRunner.Policy setupPolicy;
+    private Duration probeTimeout;
+    private int diagnoseEvents;
+
+    @PostConstruct
+    void init() {
+        logs = new ExecutionLogs(config.stateDir().resolve("batch").resolve("executions"), clock);
+        setupPolicy = new SetupRunner.Policy((int) knob("guildnet.batch.setup.retries", 3, 0, 10),
+                Duration.ofMillis(knob("guildnet.batch.setup.backoff.ms", 1000, 0, 60_000)),
+                Duration.ofMillis(knob("guildnet.batch.setup.backoff.max.ms", 30_000, 0, 600_000)));
+        probeTimeout = Duration.ofMillis(knob("guildnet.batch.verify.probe.timeout.ms", 8000, 500, 120_000));
+        diagnoseEvents = (int) knob("guildnet.batch.diagnose.events", 50, 1, 500);
+        recentErrors = new RecentErrors(500);
+        Logger.getLogger("io.guildnet").addHandler(recentErrors);
+        Logger.getLogger("io.javaoperatorsdk").addHandler(recentErrors);
+        jobs = new JobService(BatchRuntime.getJobOperator(), logs, this::requireCluster,
+                (actor, action, id, details) -> audit.record(actor == null ? "system" : actor, action, "batch_execution", id, details, null, null),
+                DefaultCluster.ID);
+    }
+
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService executor;
+
+    private volatile java.util.concurrent.Future<?> warm;
+
+    /**
+     * At start-up, in the background: the job repository's tables are created before any job
+     * runs (the first submission waits for it); start-up itself does not wait for Derby.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(3100)
+                 @jakarta.enterprise.context.Initialized(ApplicationScoped.class) Object ignored) {
+        if (!lifecycle.started()) return;
+        warm = executor.submit(() -> {
+            try {
+                long t0 = System.nanoTime();
+                jobs.warmUp();
+                LOG.info("Batch job repository ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            } catch (RuntimeException e) {
+                LOG.warning("Batch job repository not ready: " + e);
+            }
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        Logger.getLogger("io.guildnet").removeHandler(recentErrors);
+        Logger.getLogger("io.javaoperatorsdk").removeHandler(recentErrors);
+    }
+
+    private static long knob(String key, long dflt, long min, long max) {
+        Optional<String> raw = ConfigProvider.getConfig().getOptionalValue(key, String.class).map(String::trim).filter(s -> !s.isEmpty());
+        if (raw.isEmpty()) return dflt;
+        try {
+            long v = Long.parseLong(raw.get());
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + " must be a whole number from "
+                + min + " to " + max + ", got '" + raw.get() + "'");
+    }
+
+    public JobService jobs() {
+        java.util.concurrent.Future<?> w = warm;
+        if (w != null && !w.isDone()) {
+            try {
+                w.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warning("Batch job repository warm-up: " + e);
+            }
+        }
+        return jobs;
+    }
+
+    public ExecutionLogs logs() { return logs; }
+
+    public SetupRunner.Policy setupPolicy() { return setupPolicy; }
+
+    public void audit(String actor, String action, long executionId, String details) {
+        audit.record(actor == null ? "system" : actor, action, "batch_execution", Long.toString(executionId), details, null, null);
+    }
+
+    /** A submission's cluster: the host default, or a registered cluster (400 otherwise). */
+    String requireCluster(String raw) {
+        if (DefaultCluster.ID.equals(raw)) return raw;
+        String id = ClusterIds.normalize(raw);
+        if (!clusters.store().exists(id)) {
+            throw ApiException.badRequest("unknown_cluster", "no cluster with id " + raw, Map.of("param", BatchJob.CLUSTER));
+        }
+        return id;
+    }
+
+    /** The running instance of a job's cluster. */
+    public ClusterInstance instance(String clusterId) {
+        return DefaultCluster.ID.equals(clusterId) ? defaultCluster.get() : clusters.registry().get(clusterId);
+    }
+
+    /** The execution's cluster instance; a failure to get it is written to the execution's log before it fails the step. */
+    public ClusterInstance instanceFor(long executionId, String step) {
+        String cluster = params(executionId).getProperty(BatchJob.CLUSTER);
+        try {
+            return instance(cluster);
+        } catch (RuntimeException e) {
+            logs.log(executionId, step, "error", "cluster " + cluster + " is not available: " + e.getMessage(), null, e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    public Properties params(long executionId) {
+        return jobs.params(executionId);
+    }
+
+    DatabaseProbe.Factory databases() {
+        return databaseFactories.isResolvable() ? databaseFactories.get() : DatabaseProbes.NONE;
+    }
+
+    static Optional<String> embeddedOperator(ClusterInstance inst) {
+        return inst.part("workspace-operator", WorkspaceOperator.class).map(WorkspaceOperator::identity);
+    }
+
+    public VerifyContext verifyContext(ClusterInstance inst, Properties p, BooleanSupplier stop) {
+        boolean probe = !"false".equals(p.getProperty("probeWorkspace"));
+        Duration timeout = p.getProperty("probeTimeoutMs") != null ? Duration.ofMillis(Long.parseLong(p.getProperty("probeTimeoutMs"))) : probeTimeout;
+        return new VerifyContext(inst.id(), inst.client(), inst.settings().namespace(), () -> embeddedOperator(inst),
+                this::hostHealth, databases(), probe, timeout, stop);
+    }
+
+    VerifyContext.HostHealth hostHealth() {
+        if (!lifecycle.started()) return new VerifyContext.HostHealth(false, "the Host App has not finished starting: " + lifecycle.startupError());
+        if (lifecycle.stopping()) return new VerifyContext.HostHealth(false, "the Host App is stopping");
+        if (!state.db().writable()) return new VerifyContext.HostHealth(false, "the state database " + state.db().file() + " is not writable");
+        return new VerifyContext.HostHealth(true, "started; state database writable");
+    }
+
+    public Verifier verifier() { return new Verifier(clock); }
+
+    public SetupContext setupContext(ClusterInstance inst, long executionId, BooleanSupplier stop) {
+        SetupContext.OperatorControl op = new SetupContext.OperatorControl() {
+            @Override public Optional<String> embedded() { return embeddedOperator(inst); }
+
+            @Override public boolean embeddingAllowed() {
+                return config.embedOperator() && settings.view("global").getBoolean("embed_operator", true);
+            }
+
+            @Override public void start() { clusterModule.startOperator(inst); }
+
+            @Override public void stop() { inst.detach("workspace-operator"); }
+        };
+        Properties p = params(executionId);
+        return new SetupContext(inst.id(), inst.client(), inst.settings().namespace(), op,
+                () -> Map.of("workspace_lb_enabled", String.valueOf(inst.settings().bool("workspace_lb_enabled"))),
+                manifest("META-INF/k8s/rethinkdb.yaml"), databases(),
+                () -> {
+                    JsonObject report = verifier().verify(verifyContext(inst, p, stop), r -> logs.log(executionId, "verify",
+                            level(r.status()), r.check().code() + " " + r.status().wire() + ": " + r.message(), null, null));
+                    ExecutionLogs.writeJsonFile(logs.dir(executionId).resolve("verification.json"), report);
+                    return report;
+                },
+                (step, msg) -> logs.info(executionId, step, msg), stop);
+    }
+
+    static String level(io.guildnet.batch.verify.CheckResult.Status s) {
+        return switch (s) {
+            case FAIL -> "error";
+            case WARN -> "warn";
+            default -> "info";
+        };
+    }
+
+    static Optional<String> manifest(String resource) {
+        try (InputStream in = BatchEnvironment.class.getClassLoader().getResourceAsStream(resource)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Diagnoser diagnoser() { return new Diagnoser(clock); }
+
+    public DiagnoseContext diagnoseContext(ClusterInstance inst, Properties p) {
+        int events = p.getProperty("events") != null ? Integer.parseInt(p.getProperty("events")) : diagnoseEvents;
+        return new DiagnoseContext(inst.id(), inst.client(), inst.settings().namespace(),
+                () -> recentErrors.recent(null, 50), () -> inst.settings().view(false), () -> connections(inst), events);
+    }
+
+    JsonObject connections(ClusterInstance inst) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("api_server", inst.client().getMasterUrl().toString())
+                .add("operator", embeddedOperator(inst).map(i -> "embedded (" + i + ")").orElse("absent"))
+                .add("instance_started", inst.createdAt().toString());
+        if (!DefaultCluster.ID.equals(inst.id())) {
+            try {
+                b.add("health", clusters.health().cached(inst.id()).json());
+            } catch (RuntimeException e) {
+                LOG.fine("no health for " + inst.id() + ": " + e);
+            }
+            clusters.registry().failure(inst.id()).ifPresent(f -> b.add("last_build_failure", f.message()));
+        }
+        b.add("database", databases().forCluster(inst.id()).isPresent() ? "configured" : "absent: " + databases().absentReason());
+        return b.build();
+    }
+}

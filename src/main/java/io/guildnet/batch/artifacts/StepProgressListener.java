@@ -1,0 +1,42 @@
+package io.guildnet.batch.artifacts;
+
+import io.guildnet.batch.BatchEnvironment;
+import io.guildnet.batch.BatchJob;
+import jakarta.batch.api.listener.StepListener;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/** Step listener: a log line when each step starts and ends, and the job's progress (0..1) after each step. */
+@Named("stepProgressListener")
+@Dependent
+public class StepProgressListener implements StepListener {
+
+    @Inject
+    JobContext job;
+
+    @Inject
+    StepContext step;
+
+    @Inject
+    BatchEnvironment env;
+
+    @Override
+    public void beforeStep() {
+        long id = job.getExecutionId();
+        env.logs().info(id, step.getStepName(), "step " + step.getStepName() + " started");
+        BatchJob.byName(job.getJobName()).map(j -> j.progressAt(step.getStepName(), false)).filter(p -> p >= 0)
+                .ifPresent(p -> env.logs().progress(id, p, step.getStepName()));
+    }
+
+    @Override
+    public void afterStep() {
+        long id = job.getExecutionId();
+        String exit = step.getExitStatus() == null ? step.getBatchStatus().name() : step.getExitStatus();
+        env.logs().log(id, step.getStepName(), exit.equals("FAILED") ? "error" : "info", "step " + step.getStepName() + " finished: " + exit, null, null);
+        BatchJob.byName(job.getJobName()).map(j -> j.progressAt(step.getStepName(), true)).filter(p -> p >= 0)
+                .ifPresent(p -> env.logs().progress(id, p, step.getStepName()));
+    }
+}
