@@ -93,3 +93,15 @@ echo "heap holding ${IDLE_WS:-1000} idle WebSockets: $(heap_after_gc)"
 echo "threads: $(ls /proc/$(server_pid)/task | wc -l)"
 exec 9>&-
 wait $WSB || true
+
+echo "== 1 GiB download through the Host App (heap sampled every 0.5 s while it streams)"
+echo "heap before: $(heap_after_gc)"
+( while sleep 0.5; do jcmd "$(server_pid)" GC.heap_info 2>/dev/null | grep -m1 -iE 'heap|total' | sed 's/^ *//'; done ) > "$WORK/heap-samples.txt" &
+SAMPLER=$!
+T0=$(now_ms)
+BYTES=$(api -o /dev/null -w '%{size_download}' "$BASE/proxy/127.0.0.1:$(cat "$WSUP_OUT")/download?bytes=1073741824")
+T1=$(now_ms)
+kill $SAMPLER 2>/dev/null || true
+echo "downloaded $BYTES bytes in $((T1 - T0)) ms ($(( BYTES / 1048576 * 1000 / (T1 - T0 + 1) )) MiB/s)"
+echo "heap while streaming (max of samples): $(grep -oE 'used [0-9]+K' "$WORK/heap-samples.txt" | sort -k2 -n | tail -1)"
+echo "heap after: $(heap_after_gc)"

@@ -104,6 +104,11 @@ public class ProxyService {
         if (pumps != null) pumps.shutdownNow();
     }
 
+    /** Ends every proxied WebSocket with 1001; new ones are refused from now on. */
+    public void closeWebSockets() {
+        if (bridges != null) bridges.close();
+    }
+
     public ProxyConfig config() { return config; }
 
     public Bridges bridges() { return bridges; }
