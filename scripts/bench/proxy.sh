@@ -69,6 +69,9 @@ run() { # label url conns
 wrk -t2 -c16 -d10s "$BASE/proxy/127.0.0.1:$U/1k.bin" >/dev/null
 wrk -t2 -c16 -d5s "https://127.0.0.1:$N/1k.bin" >/dev/null
 echo "== throughput and latency (wrk $DURATION each; interleaved per case)"
+# Liberty's own floor on this machine: a servlet answering 7 bytes over the same TLS listener
+run liberty "$BASE/healthz" 1 tiny
+run liberty "$BASE/healthz" 64 tiny
 for size in 1k 1m; do
   for c in 1 64; do
     run direct  "http://127.0.0.1:$U/$size.bin" $c $size

@@ -169,7 +169,13 @@ public class BatchEnvironment {
 
     /** A submission's cluster: the host default, or a registered cluster (400 otherwise). */
     String requireCluster(String raw) {
-        if (DefaultCluster.ID.equals(raw)) return raw;
+        if (DefaultCluster.ID.equals(raw)) {
+            if (io.guildnet.cluster.DefaultKubeconfig.locate().isEmpty()) {
+                throw ApiException.badRequest("unknown_cluster", "there is no default cluster (no KUBECONFIG, ~/.kube/config or in-cluster"
+                        + " service account): pass a registered cluster id as 'cluster'", Map.of("param", BatchJob.CLUSTER));
+            }
+            return raw;
+        }
         String id = ClusterIds.normalize(raw);
         if (!clusters.store().exists(id)) {
             throw ApiException.badRequest("unknown_cluster", "no cluster with id " + raw, Map.of("param", BatchJob.CLUSTER));

@@ -77,7 +77,7 @@ public class ProxyService {
     private ProxyMetrics metrics;
     private ScheduledFuture<?> sweeper;
     private volatile String allowSpec;
-    private volatile Allowlist allowFromSettings = Allowlist.empty();
+    private volatile Allowlist allowMerged;
 
     @PostConstruct
     void init() {
@@ -220,21 +220,23 @@ public class ProxyService {
     Allowlist allowlist() {
         String spec = "";
         try {
-            spec = settings.view("global").getString("proxy_allowlist", "");
+            spec = settings.stored("global", "proxy_allowlist");
         } catch (RuntimeException e) {
             LOG.fine("global.proxy_allowlist unreadable: " + e);
         }
-        if (!spec.equals(allowSpec)) {
+        Allowlist merged = allowMerged;
+        if (merged == null || !spec.equals(allowSpec)) {
             Allowlist a;
             try {
                 a = Allowlist.parse(spec);
             } catch (IllegalArgumentException e) {
                 a = Allowlist.empty();
             }
-            allowFromSettings = a;
+            merged = config.allowlist().merge(a);
+            allowMerged = merged;
             allowSpec = spec;
         }
-        return config.allowlist().merge(allowFromSettings);
+        return merged;
     }
 
     ClusterProxy clusterProxy(ClusterInstance inst) {

@@ -185,6 +185,11 @@ public class SettingsService {
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
+    /** One stored (non-secret) field straight from the cache, without building the whole view. */
+    public String stored(String kind, String field) {
+        return cache.getOrDefault(kind, JsonValue.EMPTY_JSON_OBJECT).getString(field, "");
+    }
+
     public AuthMode authMode() {
         String s = cache.getOrDefault("global", JsonValue.EMPTY_JSON_OBJECT).getString("auth_mode", "");
         return AuthMode.parse(s).orElse(config.authMode());
