@@ -34,7 +34,7 @@ public final class ClusterSettings {
     static {
         for (String s : List.of("name", "namespace", "api_proxy_url", "ingress_domain", "ingress_class_name", "workspace_tls_secret",
                 "cert_manager_issuer", "ingress_auth_url", "ingress_auth_signin", "image_pull_secret", "org_id", "ts_login_server",
-                "ts_routes", "ts_state_path", "headscale_namespace")) FIELDS.put(s, T.STR);
+                "ts_routes", "ts_state_path", "headscale_namespace", "rdb_addr", "rdb_user")) FIELDS.put(s, T.STR);
         for (String b : List.of("api_proxy_force_http", "disable_api_proxy", "prefer_pod_proxy", "use_port_forward", "workspace_lb_enabled")) {
             FIELDS.put(b, T.BOOL);
         }
@@ -118,6 +118,9 @@ public final class ClusterSettings {
         switch (k) {
             case "namespace" -> {
                 if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) throw invalid(k, "a Kubernetes namespace name");
+            }
+            case "rdb_addr" -> {
+                if (!v.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")) throw invalid(k, "host:port of a RethinkDB server");
             }
             case "api_proxy_url", "ingress_auth_url", "ingress_auth_signin", "ts_login_server" -> {
                 try {
