@@ -304,7 +304,7 @@ public final class ChangefeedHub implements AutoCloseable {
         /** Frames of live events (the ones that count against the queue bound). */
         final Set<Frame> eventFrames = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         final List<Event> pending = new ArrayList<>();
-        boolean syncing, synced, draining, gone, closeWhenDrained, activeSinceTick;
+        boolean syncing, synced, draining, gone, closeWhenDrained, activeSinceTick, needsResync;
         int events, lags;
         long droppedWhilePaused;
 
@@ -412,7 +412,7 @@ public final class ChangefeedHub implements AutoCloseable {
         void offer(Event e) {
             boolean lagged = false;
             synchronized (this) {
-                if (gone) return;
+                if (gone || needsResync) return; // a resync is due: it will carry this change
                 if (syncing) {
                     if (pending.size() >= opt.queueSize()) lagged = true;
                     else pending.add(e);
@@ -464,11 +464,12 @@ public final class ChangefeedHub implements AutoCloseable {
             stats.dropped.addAndGet(dropped);
             if (drop) {
                 closeAfterDrain();
-                kick();
             } else {
-                sync(true);
-                kick();
+                synchronized (this) {
+                    needsResync = true; // once the client has taken the lagged frame
+                }
             }
+            kick();
         }
 
         void error(String code, String message) {
@@ -518,7 +519,7 @@ public final class ChangefeedHub implements AutoCloseable {
                         return;
                     }
                     f = control.poll();
-                    if (f == null && !paused) {
+                    if (f == null && (!paused || (queue.peek() != null && !eventFrames.contains(queue.peek())))) {
                         f = queue.poll();
                         if (f != null && eventFrames.remove(f)) events--;
                     }
@@ -526,8 +527,14 @@ public final class ChangefeedHub implements AutoCloseable {
                         draining = false;
                         if (closeWhenDrained) {
                             gone = true;
+                        } else if (needsResync && !syncing) {
+                            needsResync = false;
                         } else return;
                     } else activeSinceTick = true;
+                }
+                if (f == null && !gone) { // caught up after a lag
+                    sync(true);
+                    return;
                 }
                 if (f == null) { // closeWhenDrained
                     closeSink();
