@@ -2,7 +2,6 @@ package io.guildnet.rethink;
 
 import io.guildnet.api.ApiException;
 import io.guildnet.api.JsonInput;
-import io.guildnet.store.StateStore;
 import io.guildnet.web.RequestInfo;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -44,12 +42,6 @@ public class DbResource {
 
     @Inject
     RethinkModule module;
-
-    @Inject
-    StateStore state;
-
-    @Inject
-    io.guildnet.security.SecretStore secrets;
 
     @Context
     HttpServletRequest request;
@@ -100,37 +92,6 @@ public class DbResource {
         ClusterDatabase cd = cluster();
         return Json.createObjectBuilder(cd.link().health()).add("backend", cd.backendKind())
                 .add("changefeeds", cd.hub().feedCount()).add("subscribers", cd.hub().subscriberCount()).build();
-    }
-
-    /**
-     * Sets the cluster's RethinkDB credentials: {@code {"user"?, "password"?}}; the password is
-     * stored encrypted and never returned; the link reconnects with them within one monitor period.
-     */
-    @PUT
-    @Path("credentials")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public JsonObject credentials(String body) {
-        Caller c = caller();
-        if (!c.hostAdmin()) throw ApiException.forbidden("forbidden", "only host admins may set database credentials");
-        JsonObject o = JsonInput.object(body);
-        JsonInput.onlyFields(o, Set.of("user", "password"));
-        String user = JsonInput.string(o, "user");
-        String pass = JsonInput.string(o, "password");
-        ClusterDatabase cd = cluster();
-        String id = io.guildnet.cluster.ClusterIds.normalize(cid);
-        if (user != null) {
-            module.clusters().updateSettings(id, Json.createObjectBuilder().add("rdb_user", user.trim()).build());
-        }
-        if (pass != null) {
-            String sid = RethinkModule.passwordId(id);
-            state.write(conn -> {
-                if (pass.isEmpty()) state.credentials().delete(conn, sid);
-                else secrets.put(conn, sid, "cluster", id, "cluster.rdb_pass", pass);
-                return null;
-            });
-        }
-        return Json.createObjectBuilder().add("user", module.clusters().settingsView(id).getString("rdb_user", ""))
-                .add("password_set", secrets.exists(RethinkModule.passwordId(id))).add("connected", cd.link().connected()).build();
     }
 
     // ---- databases ----------------------------------------------------------------------------------

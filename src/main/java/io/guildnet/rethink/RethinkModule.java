@@ -128,7 +128,10 @@ public class RethinkModule {
         return cd;
     }
 
-    static String passwordId(String clusterId) { return "cl:" + clusterId + ":rdb_pass"; }
+    /** Where the cluster settings API stores {@code rdb_pass} (encrypted). */
+    static String passwordId(String clusterId) {
+        return io.guildnet.cluster.ClusterStore.secretId(clusterId, io.guildnet.cluster.ClusterSettings.RDB_SECRET_FIELD);
+    }
 
     RethinkLink.Creds creds(ClusterInstance inst) {
         String user = inst.settings().string("rdb_user");

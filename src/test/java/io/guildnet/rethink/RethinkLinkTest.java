@@ -136,4 +136,31 @@ class RethinkLinkTest {
         assertEquals(ErrorClass.FATAL, ErrorClass.ofMessage("something odd"));
         assertEquals(ErrorClass.NONE, ErrorClass.of(null));
     }
+
+    @Test
+    void changedAddressOrCredentialsReconnectWithinAMonitorPeriod() throws Exception {
+        AtomicReference<String> fp = new AtomicReference<>("one");
+        AtomicReference<String> pass = new AtomicReference<>("old");
+        AtomicReference<String> used = new AtomicReference<>();
+        RethinkLink.Connector c = (h, p, creds) -> {
+            used.set(creds.password());
+            opened.incrementAndGet();
+            return new Conn();
+        };
+        RethinkLink l = new RethinkLink("c1", () -> new RethinkLink.Target(List.of(Discovery.explicit("127.0.0.1")),
+                new RethinkLink.Creds("admin", pass.get()), fp.get()), fp::get, c, null, exec, exec, Clock.systemUTC(), Duration.ofSeconds(2))
+                .start(Duration.ofMillis(50));
+        l.backend();
+        assertEquals("old", used.get());
+        pass.set("new");
+        fp.set("two");
+        long end = System.currentTimeMillis() + 5000;
+        while (!"new".equals(used.get()) && System.currentTimeMillis() < end) Thread.sleep(20);
+        assertEquals("new", used.get());
+        Thread.sleep(200);
+        assertEquals(2, opened.get(), "one reconnect, not one per tick");
+        assertEquals(1, closed.get());
+        assertTrue(!l.health().toString().contains("new"), "credentials never shown");
+        l.close();
+    }
 }
