@@ -170,7 +170,28 @@ public final class ChangefeedHub implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------
 
-    private record Event(long seq, String type, Map<String, Object> before, Map<String, Object> after, String ts) {}
+    /** A change with its sequence number; the unmasked frame is built once and shared by every subscriber. */
+    private static final class Event {
+        final long seq;
+        final String type;
+        final Map<String, Object> before, after;
+        final String ts;
+        volatile Frame shared;
+
+        Event(long seq, String type, Map<String, Object> before, Map<String, Object> after, String ts) {
+            this.seq = seq;
+            this.type = type;
+            this.before = before;
+            this.after = after;
+            this.ts = ts;
+        }
+
+        long seq() { return seq; }
+        String type() { return type; }
+        Map<String, Object> before() { return before; }
+        Map<String, Object> after() { return after; }
+        String ts() { return ts; }
+    }
 
     private final class Feed implements RethinkBackend.FeedListener {
         final String db, table;
@@ -341,7 +362,7 @@ public final class ChangefeedHub implements AutoCloseable {
         }
 
         JsonObjectBuilder init(boolean resync) {
-            JsonObjectBuilder o = Json.createObjectBuilder().add("type", "init").add("table_id", feed.table).add("ts", ts());
+            JsonObjectBuilder o = Values.P.createObjectBuilder().add("type", "init").add("table_id", feed.table).add("ts", ts());
             if (resync) o.add("resync", true);
             if (paused) o.add("paused", true);
             return o;
@@ -373,7 +394,7 @@ public final class ChangefeedHub implements AutoCloseable {
                         int want = Math.min(500, opt.initialMax() - n);
                         List<Map<String, Object>> page = b.query(feed.db, feed.table, RethinkBackend.Query.page(after, want));
                         for (Map<String, Object> r : page) {
-                            frames.add(data(null, Json.createObjectBuilder().add("type", "insert").add("table_id", feed.table)
+                            frames.add(data(null, Values.P.createObjectBuilder().add("type", "insert").add("table_id", feed.table)
                                     .add("row_id", Values.json(r.get(feed.pk))).add("after", Values.json(DatabaseService.mask(r, masked)))
                                     .add("snapshot", true).add("ts", ts())));
                         }
@@ -432,16 +453,27 @@ public final class ChangefeedHub implements AutoCloseable {
 
         /** Under this lock. */
         void enqueue(Event e) {
-            JsonObjectBuilder o = Json.createObjectBuilder().add("type", e.type()).add("table_id", feed.table)
+            Frame fr;
+            if (masked.isEmpty()) {
+                fr = e.shared;
+                if (fr == null) {
+                    fr = frame(e);
+                    e.shared = fr;
+                }
+            } else fr = frame(e);
+            queue.add(fr);
+            eventFrames.add(fr);
+            events++;
+        }
+
+        Frame frame(Event e) {
+            JsonObjectBuilder o = Values.P.createObjectBuilder().add("type", e.type()).add("table_id", feed.table)
                     .add("cursor", feed.id(e.seq())).add("ts", e.ts());
             Map<String, Object> row = e.after() != null ? e.after() : e.before();
             if (row != null && row.get(feed.pk) != null) o.add("row_id", Values.json(row.get(feed.pk)));
             if (e.before() != null) o.add("before", Values.json(DatabaseService.mask(e.before(), masked)));
             if (e.after() != null) o.add("after", Values.json(DatabaseService.mask(e.after(), masked)));
-            Frame fr = data(feed.id(e.seq()), o);
-            queue.add(fr);
-            eventFrames.add(fr);
-            events++;
+            return data(feed.id(e.seq()), o);
         }
 
         /** Fell behind: drop its backlog, tell it, resync it — or drop it after too many lags. */
@@ -457,7 +489,7 @@ public final class ChangefeedHub implements AutoCloseable {
                 events = 0;
                 lags++;
                 drop = lags > opt.maxLags();
-                control.add(data(null, Json.createObjectBuilder().add("type", "lagged").add("table_id", feed.table)
+                control.add(data(null, Values.P.createObjectBuilder().add("type", "lagged").add("table_id", feed.table)
                         .add("dropped", dropped).add("action", drop ? "disconnect" : "resync").add("ts", ts())));
             }
             stats.lagged.incrementAndGet();
@@ -475,7 +507,7 @@ public final class ChangefeedHub implements AutoCloseable {
         void error(String code, String message) {
             synchronized (this) {
                 if (gone) return;
-                control.add(data(null, Json.createObjectBuilder().add("type", "error").add("error", code).add("message", message)
+                control.add(data(null, Values.P.createObjectBuilder().add("type", "error").add("error", code).add("message", message)
                         .add("table_id", feed.table).add("ts", ts())));
             }
             kick();
@@ -485,7 +517,7 @@ public final class ChangefeedHub implements AutoCloseable {
             synchronized (this) {
                 if (gone) return;
                 if (paused) {
-                    control.add(data(null, Json.createObjectBuilder().add("type", "paused").add("table_id", feed.table)
+                    control.add(data(null, Values.P.createObjectBuilder().add("type", "paused").add("table_id", feed.table)
                             .add("pending", events).add("dropped", droppedWhilePaused).add("ts", ts())));
                 } else if (!activeSinceTick) {
                     control.add(Frame.comment("ping"));

@@ -74,7 +74,7 @@ public final class DataTransfer {
             case "ndjson" -> {
                 for (String line : body.split("\r?\n")) {
                     if (line.isBlank()) continue;
-                    try (var r = Json.createReader(new StringReader(line))) {
+                    try (var r = Values.P.createReader(new StringReader(line))) {
                         JsonValue v = r.readValue();
                         rows.add(v instanceof JsonObject o ? Values.map(o) : new RowError("not_object"));
                     } catch (JsonParsingException e) {
@@ -86,7 +86,7 @@ public final class DataTransfer {
             }
             case "json" -> {
                 JsonValue v;
-                try (var r = Json.createReader(new StringReader(body))) {
+                try (var r = Values.P.createReader(new StringReader(body))) {
                     v = r.readValue();
                 } catch (RuntimeException e) {
                     throw ApiException.badRequest("bad_json", "request body is not valid JSON");
@@ -106,7 +106,7 @@ public final class DataTransfer {
                     } else if (o.containsKey("mapping") && !o.isNull("mapping")) {
                         throw ApiException.badRequest("bad_rows", "mapping must be an object {source: destination}");
                     }
-                    if (rv instanceof JsonObject single) rv = Json.createArrayBuilder().add(single).build();
+                    if (rv instanceof JsonObject single) rv = Values.P.createArrayBuilder().add(single).build();
                 }
                 if (!(rv instanceof JsonArray arr)) throw ApiException.badRequest("bad_rows", "rows must be an array of objects");
                 for (JsonValue x : arr) rows.add(x instanceof JsonObject o ? Values.map(o) : new RowError("not_object"));
@@ -137,8 +137,8 @@ public final class DataTransfer {
         if (!in.dryRun()) db.require(c, dbId, t, "row.write");
         List<JsonObject> cols = db.columns(b, dbId, t);
         String p = db.phys(dbId);
-        JsonArrayBuilder preview = Json.createArrayBuilder();
-        JsonArrayBuilder errors = Json.createArrayBuilder();
+        JsonArrayBuilder preview = Values.P.createArrayBuilder();
+        JsonArrayBuilder errors = Values.P.createArrayBuilder();
         int reported = 0, failed = 0, inserted = 0, total = in.rows().size();
         List<Object> ids = new ArrayList<>();
         List<Map<String, Object>> batch = new ArrayList<>(BATCH);
@@ -156,9 +156,9 @@ public final class DataTransfer {
             }
             if (in.dryRun()) {
                 if (i < PREVIEW) {
-                    JsonObjectBuilder r = Json.createObjectBuilder().add("raw", raw == null ? JsonValue.NULL : Values.json(raw))
+                    JsonObjectBuilder r = Values.P.createObjectBuilder().add("raw", raw == null ? JsonValue.NULL : Values.json(raw))
                             .add("mapped", mapped == null ? JsonValue.NULL : Values.json(mapped));
-                    if (!errs.isEmpty()) r.add("errors", Json.createArrayBuilder(errs));
+                    if (!errs.isEmpty()) r.add("errors", Values.P.createArrayBuilder(errs));
                     preview.add(r);
                 }
                 if (!errs.isEmpty()) failed++;
@@ -166,7 +166,7 @@ public final class DataTransfer {
             }
             if (!errs.isEmpty()) {
                 failed++;
-                if (reported++ < MAX_REPORTED_ERRORS) errors.add(Json.createObjectBuilder().add("row", i).add("errors", Json.createArrayBuilder(errs)));
+                if (reported++ < MAX_REPORTED_ERRORS) errors.add(Values.P.createObjectBuilder().add("row", i).add("errors", Values.P.createArrayBuilder(errs)));
                 continue;
             }
             batch.add(mapped);
@@ -179,7 +179,7 @@ public final class DataTransfer {
             }
         }
         if (in.dryRun()) {
-            return Json.createObjectBuilder().add("rows", preview).add("column_map", Values.json(in.mapping())).add("total", total)
+            return Values.P.createObjectBuilder().add("rows", preview).add("column_map", Values.json(in.mapping())).add("total", total)
                     .add("errors", failed).build();
         }
         if (!batch.isEmpty()) {
@@ -189,7 +189,7 @@ public final class DataTransfer {
         }
         db.ops().inc(dbId, t, "import", inserted);
         db.audit(b, p, c, "row", t, t, "import", Map.of("inserted", inserted, "failed", failed, "total", total));
-        JsonObjectBuilder out = Json.createObjectBuilder().add("inserted", inserted)
+        JsonObjectBuilder out = Values.P.createObjectBuilder().add("inserted", inserted)
                 .add("ids", Values.json(ids.size() > MAX_IDS ? ids.subList(0, MAX_IDS) : ids)).add("failed", failed).add("total", total)
                 .add("errors", errors);
         if (ids.size() > MAX_IDS) out.add("ids_truncated", true);
@@ -216,7 +216,7 @@ public final class DataTransfer {
                 if (stored == null || !Values.json(stored).equals(Values.json(batch.get(i)))) {
                     bad++;
                     if (reported + bad <= MAX_REPORTED_ERRORS) {
-                        errors.add(Json.createObjectBuilder().add("row", idx.get(i)).add("errors", Json.createArrayBuilder()
+                        errors.add(Values.P.createObjectBuilder().add("row", idx.get(i)).add("errors", Values.P.createArrayBuilder()
                                 .add(stored == null ? "rejected:" + r.firstError() : "duplicate:" + pk)));
                     }
                 }
@@ -225,7 +225,7 @@ public final class DataTransfer {
             if (unexplained > 0) {
                 bad += unexplained;
                 if (reported + bad <= MAX_REPORTED_ERRORS) {
-                    errors.add(Json.createObjectBuilder().add("row", idx.get(0)).add("errors", Json.createArrayBuilder()
+                    errors.add(Values.P.createObjectBuilder().add("row", idx.get(0)).add("errors", Values.P.createArrayBuilder()
                             .add("batch:" + unexplained + " row(s) of rows " + idx.get(0) + ".." + idx.get(idx.size() - 1) + " failed: " + r.firstError())));
                 }
             }

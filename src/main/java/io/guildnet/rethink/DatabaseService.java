@@ -70,7 +70,7 @@ public final class DatabaseService {
     public JsonArray listDatabases(Caller c) {
         RethinkBackend b = be();
         String prefix = DbNames.prefix(org);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Values.P.createArrayBuilder();
         for (String p : b.dbList()) {
             if (!p.startsWith(prefix)) continue;
             String id = p.substring(prefix.length());
@@ -88,7 +88,7 @@ public final class DatabaseService {
         } catch (BackendException e) {
             if (e.reason() != BackendException.Reason.NOT_FOUND) throw e;
         }
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", id).add("org_id", org)
+        JsonObjectBuilder o = Values.P.createObjectBuilder().add("id", id).add("org_id", org)
                 .add("name", info != null && info.get("name") != null ? String.valueOf(info.get("name")) : id);
         if (info != null && info.get("description") != null && !String.valueOf(info.get("description")).isEmpty()) {
             o.add("description", String.valueOf(info.get("description")));
@@ -180,7 +180,7 @@ public final class DatabaseService {
         RethinkBackend b = existing(id);
         require(c, id, null, "db.delete");
         b.dbDrop(phys(id));
-        return Json.createObjectBuilder().add("deleted", id).build();
+        return Values.P.createObjectBuilder().add("deleted", id).build();
     }
 
     // ---- tables --------------------------------------------------------------------------------
@@ -189,7 +189,7 @@ public final class DatabaseService {
         RethinkBackend b = existing(db);
         require(c, db, null, "row.read");
         String p = phys(db);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Values.P.createArrayBuilder();
         for (String t : b.tableList(p)) {
             if (t.startsWith(DbNames.META_PREFIX)) continue;
             a.add(tableView(b, db, t));
@@ -200,7 +200,7 @@ public final class DatabaseService {
     JsonObject tableView(RethinkBackend b, String db, String t) {
         String p = phys(db);
         Map<String, Object> rec = schemaRecord(b, p, t);
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", t).add("db_id", db).add("name", t)
+        JsonObjectBuilder o = Values.P.createObjectBuilder().add("id", t).add("db_id", db).add("name", t)
                 .add("primary_key", rec != null && rec.get("primary_key") != null ? String.valueOf(rec.get("primary_key")) : b.primaryKey(p, t))
                 .add("schema", rec != null && rec.get("schema") instanceof List<?> l ? Values.json(l) : JsonValue.EMPTY_JSON_ARRAY);
         if (rec != null && rec.get("created_at") != null) o.add("created_at", String.valueOf(rec.get("created_at")));
@@ -307,7 +307,7 @@ public final class DatabaseService {
         b.insert(p, DbNames.SCHEMAS, List.of(next), true);
         audit(b, p, c, "table", t, t, "update_schema", Map.of("schema", Values.java(schema),
                 "previous", rec == null || rec.get("schema") == null ? List.of() : rec.get("schema")));
-        return Json.createObjectBuilder().add("updated", t).build();
+        return Values.P.createObjectBuilder().add("updated", t).build();
     }
 
     public JsonObject deleteTable(Caller c, String db, String t) {
@@ -322,7 +322,7 @@ public final class DatabaseService {
             if (e.reason() != BackendException.Reason.NOT_FOUND) throw e;
         }
         audit(b, p, c, "table", t, t, "delete_table", null);
-        return Json.createObjectBuilder().add("deleted", t).build();
+        return Values.P.createObjectBuilder().add("deleted", t).build();
     }
 
     // ---- schema helpers -------------------------------------------------------------------------
@@ -366,10 +366,10 @@ public final class DatabaseService {
         String pk = b.primaryKey(p, t);
         Object after = cursor == null || cursor.isEmpty() ? null : decodeCursor(cursor);
         List<Map<String, Object>> rows = b.query(p, t, new RethinkBackend.Query(after, true, false, equals, limit + 1));
-        JsonArrayBuilder items = Json.createArrayBuilder();
+        JsonArrayBuilder items = Values.P.createArrayBuilder();
         int n = Math.min(limit, rows.size());
         for (int i = 0; i < n; i++) items.add(Values.object(mask(rows.get(i), masked)));
-        JsonObjectBuilder o = Json.createObjectBuilder().add("items", items);
+        JsonObjectBuilder o = Values.P.createObjectBuilder().add("items", items);
         if (rows.size() > limit) o.add("next_cursor", encodeCursor(rows.get(limit - 1).get(pk)));
         return o.build();
     }
@@ -383,7 +383,7 @@ public final class DatabaseService {
         if (!cursor.startsWith("k1.")) return cursor;
         try {
             String json = new String(Base64.getUrlDecoder().decode(cursor.substring(3)), StandardCharsets.UTF_8);
-            try (var r = Json.createReader(new java.io.StringReader(json))) {
+            try (var r = Values.P.createReader(new java.io.StringReader(json))) {
                 return Values.java(r.readValue());
             }
         } catch (RuntimeException e) {
@@ -407,13 +407,13 @@ public final class DatabaseService {
         requireTable(b, db, t);
         require(c, db, t, "row.write");
         List<JsonObject> cols = columns(b, db, t);
-        JsonArrayBuilder problems = Json.createArrayBuilder();
+        JsonArrayBuilder problems = Values.P.createArrayBuilder();
         boolean bad = false;
         for (int i = 0; i < rows.size(); i++) {
             List<String> errs = Coercion.check(rows.get(i), cols);
             if (!errs.isEmpty()) {
                 bad = true;
-                problems.add(Json.createObjectBuilder().add("row", i).add("errors", Json.createArrayBuilder(errs)));
+                problems.add(Values.P.createObjectBuilder().add("row", i).add("errors", Values.P.createArrayBuilder(errs)));
             }
         }
         if (bad) throw ApiException.badRequest("invalid_rows", "some rows do not match the table schema; nothing was inserted", problems.build());
@@ -424,7 +424,7 @@ public final class DatabaseService {
         }
         ops.inc(db, t, "insert", r.inserted());
         audit(b, p, c, "row", t, t, "insert", Map.of("count", r.inserted(), "ids", r.generatedKeys()));
-        JsonObjectBuilder o = Json.createObjectBuilder().add("inserted", r.inserted()).add("ids", Values.json(r.generatedKeys()));
+        JsonObjectBuilder o = Values.P.createObjectBuilder().add("inserted", r.inserted()).add("ids", Values.json(r.generatedKeys()));
         if (r.errors() > 0) o.add("errors", r.errors()).add("first_error", r.firstError());
         return o.build();
     }
@@ -467,7 +467,7 @@ public final class DatabaseService {
         RethinkBackend.Change ch = key == null ? null : b.update(p, t, key, m);
         if (ch == null) throw ApiException.notFound("not_found", "no row " + rowId + " in " + t);
         audit(b, p, c, "row", t + "/" + rowId, t, "update", Map.of("patch", m, "before", ch.before()));
-        return Json.createObjectBuilder().add("updated", rowId).build();
+        return Values.P.createObjectBuilder().add("updated", rowId).build();
     }
 
     public JsonObject deleteRow(Caller c, String db, String t, String rowId) {
@@ -479,7 +479,7 @@ public final class DatabaseService {
         Map<String, Object> old = key == null ? null : b.delete(p, t, key);
         if (old == null) throw ApiException.notFound("not_found", "no row " + rowId + " in " + t);
         audit(b, p, c, "row", t + "/" + rowId, t, "delete", Map.of("before", old));
-        return Json.createObjectBuilder().add("deleted", rowId).build();
+        return Values.P.createObjectBuilder().add("deleted", rowId).build();
     }
 
     public JsonObject getRow(Caller c, String db, String t, String rowId) {
@@ -501,7 +501,7 @@ public final class DatabaseService {
         require(c, db, t, "row.read");
         String p = phys(db);
         ensureMeta(b, p);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Values.P.createArrayBuilder();
         for (Map<String, Object> v : b.query(p, DbNames.VIEWS, new RethinkBackend.Query(null, false, false, Map.of("table", t), 1000))) {
             a.add(Values.object(v));
         }
@@ -568,7 +568,7 @@ public final class DatabaseService {
         view(b, p, t, name);
         b.delete(p, DbNames.VIEWS, t + "/" + name);
         audit(b, p, c, "table", t, t, "delete_view", Map.of("name", name));
-        return Json.createObjectBuilder().add("deleted", name).build();
+        return Values.P.createObjectBuilder().add("deleted", name).build();
     }
 
     // ---- audit -------------------------------------------------------------------------------------
@@ -619,7 +619,7 @@ public final class DatabaseService {
         RethinkBackend b = existing(db);
         require(c, db, table, "audit.read");
         String p = phys(db);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Values.P.createArrayBuilder();
         if (!b.tableList(p).contains(DbNames.AUDIT)) return a.build();
         Map<String, Object> eq = table == null || table.isBlank() ? Map.of() : Map.of("table", table);
         for (Map<String, Object> e : b.query(p, DbNames.AUDIT,
@@ -681,7 +681,7 @@ public final class DatabaseService {
         RethinkBackend b = existing(db);
         require(c, db, null, "row.read");
         String p = phys(db);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Values.P.createArrayBuilder();
         if (!b.tableList(p).contains(DbNames.PERMISSIONS)) return a.build();
         for (Map<String, Object> m : b.query(p, DbNames.PERMISSIONS, new RethinkBackend.Query(null, false, false, Map.of(), MAX_PAGE))) {
             Map<String, Object> v = new LinkedHashMap<>(m);
@@ -736,7 +736,7 @@ public final class DatabaseService {
         boolean had = b.tableList(p).contains(DbNames.PERMISSIONS) && b.delete(p, DbNames.PERMISSIONS, scope + "|" + principal) != null;
         if (!had) throw ApiException.notFound("not_found", "no binding of " + principal + " on " + scope);
         audit(b, p, c, "db", db, table, "revoke", Map.of("principal", principal, "scope", scope));
-        return Json.createObjectBuilder().add("revoked", true).build();
+        return Values.P.createObjectBuilder().add("revoked", true).build();
     }
 
     String now() { return clock.instant().toString(); }

@@ -19,6 +19,12 @@ import java.util.Map;
 /** Conversions between JSON-P values and the plain Java values rows are made of. */
 public final class Values {
 
+    /**
+     * One JSON-P provider: {@code Json.createXxx} looks the provider up (a ServiceLoader scan) on
+     * every call, which dominated the changefeed fan-out and export profiles.
+     */
+    public static final jakarta.json.spi.JsonProvider P = jakarta.json.spi.JsonProvider.provider();
+
     private Values() {}
 
     public static Object java(JsonValue v) {
@@ -52,27 +58,27 @@ public final class Values {
         if (o == null) return JsonValue.NULL;
         if (o instanceof JsonValue j) return j;
         if (o instanceof Boolean b) return b ? JsonValue.TRUE : JsonValue.FALSE;
-        if (o instanceof String s) return Json.createValue(s);
-        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) return Json.createValue(((Number) o).longValue());
-        if (o instanceof BigInteger bi) return Json.createValue(bi);
-        if (o instanceof BigDecimal bd) return Json.createValue(bd);
+        if (o instanceof String s) return P.createValue(s);
+        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) return P.createValue(((Number) o).longValue());
+        if (o instanceof BigInteger bi) return P.createValue(bi);
+        if (o instanceof BigDecimal bd) return P.createValue(bd);
         if (o instanceof Number n) {
             double d = n.doubleValue();
-            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) return Json.createValue((long) d);
-            return Double.isFinite(d) ? Json.createValue(d) : JsonValue.NULL;
+            if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) return P.createValue((long) d);
+            return Double.isFinite(d) ? P.createValue(d) : JsonValue.NULL;
         }
         if (o instanceof Map<?, ?> m) {
-            JsonObjectBuilder b = Json.createObjectBuilder();
+            JsonObjectBuilder b = P.createObjectBuilder();
             m.forEach((k, v) -> b.add(String.valueOf(k), json(v)));
             return b.build();
         }
         if (o instanceof Collection<?> c) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = P.createArrayBuilder();
             c.forEach(x -> b.add(json(x)));
             return b.build();
         }
-        if (o instanceof java.time.temporal.TemporalAccessor t) return Json.createValue(t.toString());
-        return Json.createValue(String.valueOf(o));
+        if (o instanceof java.time.temporal.TemporalAccessor t) return P.createValue(t.toString());
+        return P.createValue(String.valueOf(o));
     }
 
     public static JsonObject object(Map<String, Object> m) {

@@ -193,8 +193,8 @@ class ChangefeedHubTest {
         for (int i = 0; i < 12; i++) mem.insert("d", "t", List.of(Map.of("id", "r" + i, "secret", "s")), false);
         await(() -> masked.types().stream().filter("insert"::equals).count() == 12, "masked inserts");
         assertEquals("***", masked.data().get(1).getJsonObject("after").getString("secret"));
-        await(() -> paused.data().stream().anyMatch(o -> o.getString("type").equals("paused") && o.getInt("pending") == 8), "paused frame");
-        JsonObject p = paused.data().stream().filter(o -> o.getString("type").equals("paused") && o.getInt("pending") == 8).findFirst().orElseThrow();
+        await(() -> paused.data().stream().anyMatch(o -> o.getString("type").equals("paused") && o.getInt("pending") == 8 && o.getInt("dropped") == 4), "paused frame");
+        JsonObject p = paused.data().stream().filter(o -> o.getString("type").equals("paused") && o.getInt("pending") == 8 && o.getInt("dropped") == 4).findFirst().orElseThrow();
         assertEquals(8, p.getInt("pending"));
         assertEquals(4, p.getInt("dropped"));
         assertFalse(paused.types().contains("insert"));
