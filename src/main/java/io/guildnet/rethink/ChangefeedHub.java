@@ -48,7 +48,7 @@ public final class ChangefeedHub implements AutoCloseable {
 
     /** One SSE frame: a comment (heartbeat) or a JSON data frame with an optional id. */
     public record Frame(String id, String data, boolean comment) {
-        static Frame comment(String text) { return new Frame(null, text, true); }
+        public static Frame comment(String text) { return new Frame(null, text, true); }
     }
 
     public record Options(int queueSize, Duration grace, Duration heartbeat, int maxLags, int ringSize, int initialMax, int pausedMax) {

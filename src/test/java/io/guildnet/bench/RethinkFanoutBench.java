@@ -336,6 +336,12 @@ public final class RethinkFanoutBench {
         });
         Thread.sleep(5000);
         report(sent, subs, perSub.stream().mapToLong(LongAdder::sum).toArray(), null);
+        String pause = a.get("pause-file");
+        if (pause != null) { // the script measures the server's heap while every stream is still open
+            java.nio.file.Path f = java.nio.file.Path.of(pause);
+            java.nio.file.Files.writeString(f, "streams open\n");
+            for (int i = 0; i < 600 && java.nio.file.Files.exists(f); i++) Thread.sleep(100);
+        }
 
         check(post.apply("/fanout/tables", "{\"name\":\"bulk\"}"), 201);
         StringBuilder nd = new StringBuilder();
