@@ -46,9 +46,39 @@ public final class ChangefeedHub implements AutoCloseable {
         void close();
     }
 
-    /** One SSE frame: a comment (heartbeat) or a JSON data frame with an optional id. */
-    public record Frame(String id, String data, boolean comment) {
+    /**
+     * One SSE frame: a comment (heartbeat) or a JSON data frame with an optional id. A live event's
+     * frame is shared by every unmasked subscriber, so its wire bytes are encoded once.
+     */
+    public static final class Frame {
+        private final String id, data;
+        private final boolean comment;
+        private volatile byte[] wire;
+
+        public Frame(String id, String data, boolean comment) {
+            this.id = id;
+            this.data = data;
+            this.comment = comment;
+        }
+
         public static Frame comment(String text) { return new Frame(null, text, true); }
+
+        public String id() { return id; }
+
+        public String data() { return data; }
+
+        public boolean comment() { return comment; }
+
+        /** The frame as SSE text ({@code id:}/{@code data:} lines or a {@code :} comment), UTF-8. */
+        public byte[] wire() {
+            byte[] w = wire;
+            if (w == null) {
+                String s = comment ? ": " + data + "\n\n" : (id != null ? "id: " + id + "\n" : "") + "data: " + data + "\n\n";
+                w = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                wire = w;
+            }
+            return w;
+        }
     }
 
     public record Options(int queueSize, Duration grace, Duration heartbeat, int maxLags, int ringSize, int initialMax, int pausedMax) {

@@ -177,6 +177,14 @@ public final class RethinkLink implements AutoCloseable {
             }
             try {
                 RethinkBackend b = connector.connect(host, port, t.creds());
+                // state first, then publish the connection: a request that sees it sees its address too
+                addr = c.addr();
+                via = c.via();
+                fingerprint = t.fingerprint();
+                connectedSince = clock.instant();
+                failures = 0;
+                lastError = null;
+                lastClass = ErrorClass.NONE;
                 synchronized (this) {
                     if (closed) {
                         b.close();
@@ -185,13 +193,6 @@ public final class RethinkLink implements AutoCloseable {
                     current = b;
                     connects++;
                 }
-                addr = c.addr();
-                via = c.via();
-                fingerprint = t.fingerprint();
-                connectedSince = clock.instant();
-                failures = 0;
-                lastError = null;
-                lastClass = ErrorClass.NONE;
                 LOG.info("cluster " + clusterId + ": RethinkDB connected at " + c.addr() + " (" + c.via() + ")");
                 for (Runnable r : onConnect) {
                     try {

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -44,15 +43,10 @@ final class ServletSseSink implements ChangefeedHub.FrameSink, WriteListener {
         out.setWriteListener(this);
     }
 
-    static byte[] encode(ChangefeedHub.Frame f) {
-        String s = f.comment() ? ": " + f.data() + "\n\n" : (f.id() != null ? "id: " + f.id() + "\n" : "") + "data: " + f.data() + "\n\n";
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     @Override
     public synchronized CompletionStage<?> send(ChangefeedHub.Frame f) {
         if (closed) return CompletableFuture.failedFuture(new IOException("stream closed"));
-        pending.writeBytes(encode(f));
+        pending.writeBytes(f.wire());
         if (!pumpScheduled && listening) {
             pumpScheduled = true;
             try {

@@ -269,7 +269,7 @@ public final class RethinkFanoutBench {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         HttpClient http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(20)).build();
+                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(60)).build();
         String db = base + "/api/cluster/" + cid + "/db";
         java.util.function.BiFunction<String, String, HttpResponse<String>> post = (path, body) -> {
             try {
@@ -288,6 +288,7 @@ public final class RethinkFanoutBench {
         CountDownLatch ready = new CountDownLatch(subs);
         List<LongAdder> perSub = new ArrayList<>();
         AtomicLong failedStreams = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         for (int i = 0; i < subs; i++) {
             LongAdder mine = new LongAdder();
             perSub.add(mine);
@@ -314,17 +315,26 @@ public final class RethinkFanoutBench {
                     record(d);
                 }
 
-                public void onError(Throwable t) { failedStreams.incrementAndGet(); }
+                public void onError(Throwable t) {
+                    failedStreams.incrementAndGet();
+                    firstFailure.compareAndSet(null, String.valueOf(t));
+                }
 
                 public void onComplete() { }
-            })).exceptionally(t -> {
-                failedStreams.incrementAndGet();
-                return null;
+            })).whenComplete((r, t) -> {
+                if (t != null) {
+                    failedStreams.incrementAndGet();
+                    firstFailure.compareAndSet(null, String.valueOf(t));
+                } else if (r.statusCode() != 200) {
+                    failedStreams.incrementAndGet();
+                    firstFailure.compareAndSet(null, "HTTP " + r.statusCode());
+                }
             });
-            if (i % 100 == 99) Thread.sleep(200); // open the streams in waves
+            if (i % 50 == 49) Thread.sleep(500); // open the streams in waves
         }
         boolean allReady = ready.await(120, TimeUnit.SECONDS);
-        System.out.printf(Locale.ROOT, "streams ready: %d of %d (failed %d)%n", subs - ready.getCount(), subs, failedStreams.get());
+        System.out.printf(Locale.ROOT, "streams ready: %d of %d (failed %d%s)%n", subs - ready.getCount(), subs, failedStreams.get(),
+                firstFailure.get() == null ? "" : ", first failure: " + firstFailure.get());
         if (!allReady) System.out.println("WARNING: not every stream got its init frame");
         long sent = write(rate, seconds, batch -> {
             StringBuilder sb = new StringBuilder("[");
