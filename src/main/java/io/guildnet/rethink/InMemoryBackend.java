@@ -27,6 +27,22 @@ public final class InMemoryBackend implements RethinkBackend {
 
     private final Map<String, Map<String, Table>> dbs = new TreeMap<>();
     private volatile boolean down;
+    private final java.util.concurrent.Executor feedExecutor;
+    private final java.util.Queue<Runnable> feedQueue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean feedDraining = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Changefeed events are delivered in the writer's thread, before the write returns (tests). */
+    public InMemoryBackend() {
+        this(null);
+    }
+
+    /**
+     * Changefeed events are delivered in commit order by tasks on {@code feedExecutor}, after the
+     * write returns — as a real server delivers them on the feed's connection, not to the writer.
+     */
+    public InMemoryBackend(java.util.concurrent.Executor feedExecutor) {
+        this.feedExecutor = feedExecutor;
+    }
 
     /** Simulates a lost server: every call fails (transient) and open feeds end with an error. */
     public void setDown(boolean down) {
@@ -203,15 +219,34 @@ public final class InMemoryBackend implements RethinkBackend {
         return old;
     }
 
-    private static void emit(Table t, String type, Map<String, Object> before, Map<String, Object> after) {
+    /** Under this lock: events are queued in commit order. */
+    private void emit(Table t, String type, Map<String, Object> before, Map<String, Object> after) {
         if (t.feeds.isEmpty()) return;
         Map<String, Object> b = before == null ? null : copy(before), a = after == null ? null : copy(after);
-        for (FeedListener l : t.feeds) {
-            try {
-                l.onChange(type, b, a);
-            } catch (RuntimeException ignored) {
-                // a listener's failure must not break the write or the other listeners
+        List<FeedListener> targets = new ArrayList<>(t.feeds);
+        Runnable deliver = () -> {
+            for (FeedListener l : targets) {
+                try {
+                    l.onChange(type, b, a);
+                } catch (RuntimeException ignored) {
+                    // a listener's failure must not break the write or the other listeners
+                }
             }
+        };
+        if (feedExecutor == null) {
+            deliver.run();
+            return;
+        }
+        feedQueue.add(deliver);
+        if (feedDraining.compareAndSet(false, true)) feedExecutor.execute(this::drainFeeds);
+    }
+
+    private void drainFeeds() {
+        while (true) {
+            Runnable r;
+            while ((r = feedQueue.poll()) != null) r.run();
+            feedDraining.set(false);
+            if (feedQueue.isEmpty() || !feedDraining.compareAndSet(false, true)) return;
         }
     }
 

@@ -101,7 +101,7 @@ public class RethinkModule {
         RethinkLink.Connector connector;
         java.util.function.Supplier<RethinkLink.Target> target;
         if (config.memory()) {
-            InMemoryBackend mem = MEMORY.computeIfAbsent(id, k -> new InMemoryBackend());
+            InMemoryBackend mem = MEMORY.computeIfAbsent(id, k -> new InMemoryBackend(executor));
             connector = (h, p, c) -> {
                 mem.ping();
                 return mem;

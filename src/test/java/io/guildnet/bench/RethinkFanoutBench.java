@@ -125,7 +125,7 @@ public final class RethinkFanoutBench {
                     () -> "fp", (h, p, cr) -> DriverBackend.connect(h, p, cr.user(), cr.password(), Duration.ofSeconds(3), exec, Duration.ofSeconds(60)),
                     null, exec, exec, Clock.systemUTC(), Duration.ofSeconds(5)).start(Duration.ofSeconds(5));
             backend = link.backend();
-        } else backend = new InMemoryBackend();
+        } else backend = new InMemoryBackend(exec); // changes delivered off the writer thread, like a server
         RethinkLink l = link;
         java.util.function.Supplier<RethinkBackend> be = l == null ? () -> backend : l::backend;
         DatabaseService svc = new DatabaseService("bench", be, Clock.systemUTC(), DatabaseService.OpsSink.NONE);
