@@ -40,7 +40,7 @@ HEAP0=$(heap_after_gc)
 java -Xmx1g -cp "$CP" io.guildnet.bench.RethinkFanoutBench --mode sse --base "$BASE" --cacert "$HOME_DIR/state/certs/server.crt" \
   --token "$TOKEN" --cluster "$CID" --subs "$SUBS" --rate "$RATE" --seconds "$SECS" --io-rows "$IO_ROWS" --pause-file "$PAUSE" 2>/dev/null &
 BENCH=$!
-for _ in $(seq 1 $(( (SECS + 300) * 10 ))); do [ -f "$PAUSE" ] && break; kill -0 $BENCH 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 1 $(( (SECS + 900) * 10 ))); do [ -f "$PAUSE" ] && break; kill -0 $BENCH 2>/dev/null || break; sleep 0.1; done
 HEAPN=$(heap_after_gc)
 THREADS=$(jcmd "$(server_pid)" Thread.print 2>/dev/null | grep -c '^"' || true)
 FEEDS=$(api "$BASE/api/cluster/$CID/db/health" | jq -c '{changefeeds, subscribers}')

@@ -18,13 +18,13 @@ import java.util.concurrent.Executor;
  */
 final class ServletSseSink implements ChangefeedHub.FrameSink, WriteListener {
 
-    static final int HIGH_WATER = 256 * 1024;
+    static final int HIGH_WATER = 64 * 1024;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final AsyncContext ctx;
     private final ServletOutputStream out;
     private final Executor executor;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+    private ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
     private boolean pumpScheduled, listening;
     private CompletableFuture<Void> waiter;
     private volatile boolean closed;
@@ -78,7 +78,9 @@ final class ServletSseSink implements ChangefeedHub.FrameSink, WriteListener {
                 if (pending.size() > 0) {
                     if (!out.isReady()) return; // called again by the container when writable
                     byte[] chunk = pending.toByteArray();
-                    pending.reset();
+                    // a burst grew the buffer: let it go rather than keep its peak size per idle subscriber
+                    if (chunk.length > 32 * 1024) pending = new ByteArrayOutputStream(8192);
+                    else pending.reset();
                     out.write(chunk);
                 }
                 if (out.isReady()) out.flush();

@@ -171,7 +171,7 @@ public final class RethinkFanoutBench {
         }
         ready.await(60, TimeUnit.SECONDS);
         long sent = write(rate, seconds, batch -> backend(be).insert(phys, "events", batch, false));
-        Thread.sleep(2000);
+        settle();
         report(sent, subs, perSub.stream().mapToLong(LongAdder::sum).toArray(), stats);
         System.gc();
         Thread.sleep(500);
@@ -200,6 +200,20 @@ public final class RethinkFanoutBench {
     }
 
     static RethinkBackend backend(java.util.function.Supplier<RethinkBackend> s) { return s.get(); }
+
+    /** Waits until frames stop arriving (5 s without one), at most 180 s after the last write. */
+    static void settle() throws InterruptedException {
+        long t0 = System.nanoTime(), last = -1, quietSince = System.nanoTime();
+        while (System.nanoTime() - t0 < 180_000_000_000L) {
+            long now = RECEIVED.sum();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > 5_000_000_000L) break;
+            Thread.sleep(500);
+        }
+        System.out.printf(Locale.ROOT, "deliveries settled %.1f s after the last write%n", (System.nanoTime() - t0) / 1e9 - 5);
+    }
 
     static final class CountingStream extends OutputStream {
         long bytes, lines;
@@ -285,6 +299,23 @@ public final class RethinkFanoutBench {
                 HttpResponse.BodyHandlers.discarding());
         check(post.apply("", "{\"id\":\"fanout\"}"), 201);
         check(post.apply("/fanout/tables", "{\"name\":\"events\"}"), 201);
+        // import/export first, on a quiet server
+        check(post.apply("/fanout/tables", "{\"name\":\"bulk\"}"), 201);
+        StringBuilder nd = new StringBuilder();
+        for (int i = 0; i < ioRows; i++) nd.append("{\"n\":").append(i).append(",\"name\":\"row-").append(i).append("\",\"ok\":true}\n");
+        long t0 = System.nanoTime();
+        HttpResponse<String> imp = post.apply("/fanout/tables/bulk/import", nd.toString());
+        double impS = (System.nanoTime() - t0) / 1e9;
+        check(imp, 200);
+        t0 = System.nanoTime();
+        HttpResponse<java.io.InputStream> exp = admin.send(HttpRequest.newBuilder(URI.create(db + "/fanout/tables/bulk/export?format=ndjson"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+        CountingStream out = new CountingStream();
+        exp.body().transferTo(out);
+        double expS = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "import over HTTP (%d bytes NDJSON): %s in %.2f s = %.0f rows/s%n", nd.length(),
+                imp.body().replaceAll(",\"ids\":\\[[^]]*\\]", ""), impS, ioRows / impS);
+        System.out.printf(Locale.ROOT, "export over HTTP: %d rows (%d bytes) in %.2f s = %.0f rows/s%n", out.lines, out.bytes, expS, out.lines / expS);
         CountDownLatch ready = new CountDownLatch(subs);
         List<LongAdder> perSub = new ArrayList<>();
         AtomicLong failedStreams = new AtomicLong();
@@ -344,7 +375,7 @@ public final class RethinkFanoutBench {
             }
             check(post.apply("/fanout/tables/events/rows", sb.append(']').toString()), 201);
         });
-        Thread.sleep(5000);
+        settle();
         report(sent, subs, perSub.stream().mapToLong(LongAdder::sum).toArray(), null);
         String pause = a.get("pause-file");
         if (pause != null) { // the script measures the server's heap while every stream is still open
@@ -353,22 +384,6 @@ public final class RethinkFanoutBench {
             for (int i = 0; i < 600 && java.nio.file.Files.exists(f); i++) Thread.sleep(100);
         }
 
-        check(post.apply("/fanout/tables", "{\"name\":\"bulk\"}"), 201);
-        StringBuilder nd = new StringBuilder();
-        for (int i = 0; i < ioRows; i++) nd.append("{\"n\":").append(i).append(",\"name\":\"row-").append(i).append("\",\"ok\":true}\n");
-        long t0 = System.nanoTime();
-        HttpResponse<String> imp = post.apply("/fanout/tables/bulk/import", nd.toString());
-        double impS = (System.nanoTime() - t0) / 1e9;
-        check(imp, 200);
-        t0 = System.nanoTime();
-        HttpResponse<java.io.InputStream> exp = admin.send(HttpRequest.newBuilder(URI.create(db + "/fanout/tables/bulk/export?format=ndjson"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-        CountingStream out = new CountingStream();
-        exp.body().transferTo(out);
-        double expS = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "import over HTTP (%d bytes NDJSON): %s in %.2f s = %.0f rows/s%n", nd.length(),
-                imp.body().replaceAll(",\"ids\":\\[[^]]*\\]", ""), impS, ioRows / impS);
-        System.out.printf(Locale.ROOT, "export over HTTP: %d rows (%d bytes) in %.2f s = %.0f rows/s%n", out.lines, out.bytes, expS, out.lines / expS);
         admin.send(HttpRequest.newBuilder(URI.create(db + "/fanout")).header("Authorization", "Bearer " + token).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
     }

@@ -81,6 +81,11 @@ class DatabaseApiIT {
         assertEquals(3, Json.obj(ins.body()).getInt("inserted"));
         waitFor(() -> lines.stream().filter(l -> l.contains("\"type\":\"insert\"")).count() == 3, "three insert frames");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("id:")), "events carry ids");
+        String prom = server.get("/metrics").body();
+        assertTrue(prom.contains("guildnet_rethink_changefeeds") && prom.contains("guildnet_rethink_feed_subscribers"), "feed gauges in /metrics");
+        JsonObject dbHealth = Json.obj(server.get(db("/health")).body());
+        assertEquals(1, dbHealth.getInt("changefeeds"), dbHealth.toString());
+        assertEquals(1, dbHealth.getInt("subscribers"), dbHealth.toString());
 
         JsonObject p1 = Json.obj(server.get(db("/shop/tables/orders/rows?limit=2")).body());
         assertEquals(1, p1.getJsonArray("items").getJsonObject(0).getInt("no"));
