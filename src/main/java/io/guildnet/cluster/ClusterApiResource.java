@@ -60,8 +60,9 @@ public class ClusterApiResource {
         ClusterHealth.Result h = clusters.health().check(id);
         JsonObjectBuilder k8s = Json.createObjectBuilder().add("ok", h.ok());
         if (!h.ok()) k8s.add("error", h.error() != null ? h.error() : h.code());
-        // The RethinkDB link is attached by the database layer; until one exists the database is not reachable.
-        JsonObjectBuilder rdb = Json.createObjectBuilder().add("ok", false).add("error", "no RethinkDB connection for this cluster");
+        // The RethinkDB link is the "rethink" part the database layer attaches to the instance.
+        JsonObject rdb = clusters.registry().peek(id).flatMap(i -> i.part("rethink", PartHealth.class)).map(PartHealth::health)
+                .orElse(Json.createObjectBuilder().add("ok", false).add("error", "no RethinkDB connection for this cluster").build());
         return Json.createObjectBuilder().add("k8s", k8s).add("rdb", rdb).build();
     }
 }

@@ -113,7 +113,7 @@ public final class ClusterService {
 
     public JsonObject settingsView(String id) {
         require(id);
-        return store.settings(id).view(store.secretSet(id));
+        return store.settings(id).view(store.secretSet(id), store.rdbPassSet(id));
     }
 
     /** Result of a settings change: what changed and what happened to the ConfigMap. */
@@ -123,8 +123,9 @@ public final class ClusterService {
         require(id);
         Set<String> changed = new LinkedHashSet<>();
         String[] secret = {null};
-        ClusterSettings next = store.settings(id).apply(patch, changed, secret);
-        store.putSettings(id, next, secret[0]);
+        String[] rdbPass = {null};
+        ClusterSettings next = store.settings(id).apply(patch, changed, secret, rdbPass);
+        store.putSettings(id, next, secret[0], rdbPass[0]);
         boolean rebuild = changed.stream().anyMatch(ClusterSettings.CLIENT_FIELDS::contains);
         if (rebuild) {
             registry.close(id);

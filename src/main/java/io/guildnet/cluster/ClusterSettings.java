@@ -26,6 +26,8 @@ public final class ClusterSettings {
             "ts_login_server", "ts_routes", "ts_state_path", "headscale_namespace", "ts_client_auth");
 
     public static final String SECRET_FIELD = "ts_client_auth";
+    /** The cluster's RethinkDB password: write-only like {@link #SECRET_FIELD}, stored encrypted, applied live. */
+    public static final String RDB_SECRET_FIELD = "rdb_pass";
 
     enum T { STR, BOOL }
 
@@ -34,7 +36,7 @@ public final class ClusterSettings {
     static {
         for (String s : List.of("name", "namespace", "api_proxy_url", "ingress_domain", "ingress_class_name", "workspace_tls_secret",
                 "cert_manager_issuer", "ingress_auth_url", "ingress_auth_signin", "image_pull_secret", "org_id", "ts_login_server",
-                "ts_routes", "ts_state_path", "headscale_namespace")) FIELDS.put(s, T.STR);
+                "ts_routes", "ts_state_path", "headscale_namespace", "rdb_addr", "rdb_user")) FIELDS.put(s, T.STR);
         for (String b : List.of("api_proxy_force_http", "disable_api_proxy", "prefer_pod_proxy", "use_port_forward", "workspace_lb_enabled")) {
             FIELDS.put(b, T.BOOL);
         }
@@ -77,9 +79,15 @@ public final class ClusterSettings {
      * {@code secret} the new ts_client_auth ("" to clear) when given.
      */
     public ClusterSettings apply(JsonObject patch, Set<String> changed, String[] secret) {
+        return apply(patch, changed, secret, new String[1]);
+    }
+
+    /** As {@link #apply(JsonObject, Set, String[])}; {@code rdbPass} receives the new rdb_pass ("" to clear) when given. */
+    public ClusterSettings apply(JsonObject patch, Set<String> changed, String[] secret, String[] rdbPass) {
         List<String> unknown = new ArrayList<>();
         for (String k : patch.keySet()) {
-            if (!FIELDS.containsKey(k) && !k.equals(SECRET_FIELD) && !k.equals(SECRET_FIELD + "_set")) unknown.add(k);
+            if (!FIELDS.containsKey(k) && !k.equals(SECRET_FIELD) && !k.equals(SECRET_FIELD + "_set")
+                    && !k.equals(RDB_SECRET_FIELD) && !k.equals(RDB_SECRET_FIELD + "_set")) unknown.add(k);
         }
         if (!unknown.isEmpty()) {
             throw ApiException.badRequest("unknown_field", "unknown cluster setting(s): " + String.join(", ", unknown),
@@ -89,7 +97,16 @@ public final class ClusterSettings {
         for (Map.Entry<String, JsonValue> e : patch.entrySet()) {
             String k = e.getKey();
             JsonValue v = e.getValue();
-            if (k.equals(SECRET_FIELD + "_set")) continue;
+            if (k.equals(SECRET_FIELD + "_set") || k.equals(RDB_SECRET_FIELD + "_set")) continue;
+            if (k.equals(RDB_SECRET_FIELD)) {
+                if (!(v instanceof JsonString s)) throw invalid(k, "a string");
+                if (s.getString().equals("***")) continue;
+                // the view of an unset password posted back is not a change
+                if (s.getString().isEmpty() && patch.get(RDB_SECRET_FIELD + "_set") == JsonValue.FALSE) continue;
+                rdbPass[0] = s.getString();
+                changed.add(k);
+                continue;
+            }
             if (k.equals(SECRET_FIELD)) {
                 if (!(v instanceof JsonString s)) throw invalid(k, "a string");
                 if (s.getString().equals("***")) continue;
@@ -119,6 +136,9 @@ public final class ClusterSettings {
             case "namespace" -> {
                 if (!v.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) throw invalid(k, "a Kubernetes namespace name");
             }
+            case "rdb_addr" -> {
+                if (!v.matches("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")) throw invalid(k, "host:port of a RethinkDB server");
+            }
             case "api_proxy_url", "ingress_auth_url", "ingress_auth_signin", "ts_login_server" -> {
                 try {
                     URI u = URI.create(v);
@@ -140,6 +160,7 @@ public final class ClusterSettings {
     public static List<String> allowed() {
         List<String> a = new ArrayList<>(FIELDS.keySet());
         a.add(SECRET_FIELD);
+        a.add(RDB_SECRET_FIELD);
         return a;
     }
 
@@ -157,6 +178,11 @@ public final class ClusterSettings {
 
     /** The view a client sees: every field present, the secret redacted. */
     public JsonObject view(boolean secretSet) {
+        return view(secretSet, false);
+    }
+
+    /** The view with both write-only fields redacted ({@code "***"} + {@code <field>_set}). */
+    public JsonObject view(boolean secretSet, boolean rdbPassSet) {
         JsonObjectBuilder b = Json.createObjectBuilder();
         for (Map.Entry<String, T> e : FIELDS.entrySet()) {
             if (e.getValue() == T.BOOL) b.add(e.getKey(), bool(e.getKey()));
@@ -164,6 +190,8 @@ public final class ClusterSettings {
         }
         b.add(SECRET_FIELD, secretSet ? "***" : "");
         b.add(SECRET_FIELD + "_set", secretSet);
+        b.add(RDB_SECRET_FIELD, rdbPassSet ? "***" : "");
+        b.add(RDB_SECRET_FIELD + "_set", rdbPassSet);
         return b.build();
     }
 }

@@ -42,7 +42,7 @@ public final class ClusterStore {
 
     static String kubeconfigId(String id) { return "cl:" + id + ":kubeconfig"; }
 
-    static String secretId(String id, String field) { return "cl:" + id + ":" + field; }
+    public static String secretId(String id, String field) { return "cl:" + id + ":" + field; }
 
     public List<ClusterRecord> list() { return read(c -> clusters.list(c)); }
 
@@ -105,14 +105,28 @@ public final class ClusterStore {
         return read(c -> credentials.get(c, secretId(id, ClusterSettings.SECRET_FIELD))).isPresent();
     }
 
+    public boolean rdbPassSet(String id) {
+        return read(c -> credentials.get(c, secretId(id, ClusterSettings.RDB_SECRET_FIELD))).isPresent();
+    }
+
     public Optional<String> tailnetClientKey(String id) {
         return decrypt(secretId(id, ClusterSettings.SECRET_FIELD));
     }
 
     /** Stores settings and (when {@code secret} is non-null) sets ("" clears) the write-only key, in one transaction. */
     public void putSettings(String id, ClusterSettings s, String secret) {
+        putSettings(id, s, secret, null);
+    }
+
+    /** As above, also setting ("" clears) the RethinkDB password when {@code rdbPass} is non-null. */
+    public void putSettings(String id, ClusterSettings s, String secret, String rdbPass) {
         write(c -> {
             putSettings(c, id, s, secret);
+            if (rdbPass != null) {
+                String sid = secretId(id, ClusterSettings.RDB_SECRET_FIELD);
+                if (rdbPass.isEmpty()) credentials.delete(c, sid);
+                else credentials.put(c, new Credential(sid, "cluster", id, "cluster.rdb_pass", box.get().encrypt(rdbPass, sid), Instant.now().toString()));
+            }
             return null;
         });
     }

@@ -239,6 +239,11 @@ public class ProxyService {
         return merged;
     }
 
+    /** The cluster's shared port-forwards (also used by the RethinkDB link's fallback). */
+    public PortForwards forwards(ClusterInstance inst) {
+        return clusterProxy(inst).forwards();
+    }
+
     ClusterProxy clusterProxy(ClusterInstance inst) {
         Optional<ClusterProxy> p = inst.part(ClusterProxy.PART, ClusterProxy.class);
         if (p.isPresent()) return p.get();

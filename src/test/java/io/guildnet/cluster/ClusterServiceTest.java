@@ -415,6 +415,24 @@ class ClusterServiceTest {
     }
 
     @Test
+    void theRethinkDbPasswordIsSetThroughSettingsEncryptedAndNeverShown() throws Exception {
+        KubernetesMockServer a = mocks.crud();
+        String id = service.bootstrap(bootstrapBody(MockClusters.kubeconfig(a)), ClusterServiceTest::noHostTailscale).clusterId().orElseThrow();
+        ClusterService.SettingsChange ch = service.updateSettings(id, Json.createObjectBuilder()
+                .add("rdb_addr", "127.0.0.1:28015").add("rdb_user", "app").add("rdb_pass", "s3cret-pw").build());
+        assertFalse(ch.rebuilt(), "applied live, no instance rebuild");
+        JsonObject view = service.settingsView(id);
+        assertEquals("***", view.getString("rdb_pass"));
+        assertTrue(view.getBoolean("rdb_pass_set"));
+        assertEquals("app", view.getString("rdb_user"));
+        String stored = credentialValue(ClusterStore.secretId(id, ClusterSettings.RDB_SECRET_FIELD));
+        assertTrue(stored.startsWith("gn1:") && !stored.contains("s3cret-pw"));
+        assertFalse(view.toString().contains("s3cret-pw"));
+        service.updateSettings(id, Json.createObjectBuilder().add("rdb_pass", "").build());
+        assertFalse(service.settingsView(id).getBoolean("rdb_pass_set"));
+    }
+
+    @Test
     void bootstrapAgainstAnUnreachableServerRollsBackWithClusterConnect() throws Exception {
         JsonObject body = bootstrapBody(MockClusters.unreachableKubeconfig());
 

@@ -153,7 +153,7 @@ class ClusterSettingsTest {
         assertFalse(set.toString().contains("tskey-abc"));
         assertEquals("ns", set.getString("namespace"));
         assertFalse(set.getBoolean("prefer_pod_proxy"));
-        assertEquals(Set.copyOf(ClusterSettings.allowed()), Set.copyOf(set.keySet().stream().filter(k -> !k.equals("ts_client_auth_set")).toList()));
+        assertEquals(Set.copyOf(ClusterSettings.allowed()), Set.copyOf(set.keySet().stream().filter(k -> !k.endsWith("_set")).toList()));
     }
 
     @Test
@@ -189,5 +189,23 @@ class ClusterSettingsTest {
         assertTrue(ClusterSettings.CLIENT_FIELDS.containsAll(Set.of("api_proxy_url", "api_proxy_force_http", "disable_api_proxy")));
         assertFalse(ClusterSettings.CLIENT_FIELDS.contains("namespace"));
         assertFalse(ClusterSettings.CLIENT_FIELDS.contains("workspace_lb_enabled"));
+    }
+
+    @Test
+    void rdbSettingsAndTheWriteOnlyPassword() {
+        String[] pass = {null};
+        ClusterSettings s = ClusterSettings.empty().apply(json("{\"rdb_addr\":\"10.0.0.5:28015\",\"rdb_user\":\"app\",\"rdb_pass\":\" p w \"}"),
+                changed, secret, pass);
+        assertEquals("10.0.0.5:28015", s.string("rdb_addr"));
+        assertEquals(" p w ", pass[0], "passwords are not trimmed");
+        assertTrue(changed.contains("rdb_pass"));
+        assertEquals("***", s.view(false, true).getString("rdb_pass"));
+        assertTrue(s.view(false, true).getBoolean("rdb_pass_set"));
+        assertFalse(s.stored().toString().contains("p w"), "the password is not part of the stored settings");
+        pass[0] = null;
+        s.apply(s.view(false, true), changed, secret, pass);
+        assertNull(pass[0], "*** keeps the stored password");
+        ApiException e = assertThrows(ApiException.class, () -> ClusterSettings.empty().apply(json("{\"rdb_addr\":\"not an address\"}"), changed, secret, pass));
+        assertEquals("invalid_field", e.code());
     }
 }

@@ -70,7 +70,8 @@ class ClusterApiIT {
         assertTrue(status.getBoolean("kubeconfigPresent") && status.getBoolean("kubeconfigValid") && status.getBoolean("k8sReachable"), status.toString());
         JsonObject h = Json.obj(server.get("/api/cluster/" + id + "/health").body());
         assertTrue(h.getJsonObject("k8s").getBoolean("ok"), h.toString());
-        assertFalse(h.getJsonObject("rdb").getBoolean("ok"));
+        // the shared server runs the in-memory RethinkDB stand-in: this cluster's link is up
+        assertTrue(h.getJsonObject("rdb").getBoolean("ok"), h.toString());
 
         boolean listed = false;
         for (int i = 0; i < 50 && !listed; i++) {

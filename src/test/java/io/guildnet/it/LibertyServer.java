@@ -73,6 +73,8 @@ public final class LibertyServer {
             Files.createDirectories(WORK);
             Files.writeString(kc, defaultCluster.kubeconfig("host-default"));
             s.env.put("KUBECONFIG", kc.toString());
+            // the database API runs on the in-memory RethinkDB stand-in (no server here)
+            s.env.put("GUILDNET_RDB_BACKEND", "memory");
             s.start();
             Runtime.getRuntime().addShutdownHook(new Thread(s::stopQuietly));
             shared = s;
