@@ -104,7 +104,8 @@ public final class WebSocketRelay extends Endpoint {
     /** Workspace to browser: frames read and re-sent as message parts, at most {@link #CHUNK} bytes at a time. */
     private void pumpToBrowser() {
         InputStream in = upstream.in();
-        byte[] buf = new byte[CHUNK];
+        // allocated per message, sized to it: an idle WebSocket holds no relay buffer
+        byte[] buf = new byte[0];
         Utf8Parts utf8 = new Utf8Parts();
         int messageType = -1; // TEXT or BINARY while a fragmented message is in progress
         try {
@@ -115,7 +116,7 @@ public final class WebSocketRelay extends Endpoint {
                 if (op >= 0x8) {
                     // control frames: small, never fragmented
                     byte[] p = in.readNBytes((int) Math.min(h.length(), 125));
-                    unmask(p, h.mask(), 0);
+                    unmask(p, p.length, h.mask(), 0);
                     RemoteEndpoint.Basic remote = session.getBasicRemote();
                     switch (op) {
                         case WsFrames.PING -> remote.sendPing(ByteBuffer.wrap(p));
@@ -134,12 +135,14 @@ public final class WebSocketRelay extends Endpoint {
                 if (type != WsFrames.TEXT && type != WsFrames.BINARY) throw new IOException("unexpected WebSocket opcode " + op);
                 long left = h.length();
                 long offset = 0;
+                int want = (int) Math.min(CHUNK, Math.max(1, left));
+                if (buf.length < want) buf = new byte[want];
                 boolean sentAny = false;
                 do {
                     int n = (int) Math.min(buf.length, left);
                     int got = in.readNBytes(buf, 0, n);
                     if (got < n) throw new IOException("workspace closed the connection mid-frame");
-                    unmask(buf, h.mask(), offset);
+                    unmask(buf, n, h.mask(), offset);
                     offset += n;
                     left -= n;
                     boolean lastPart = h.fin() && left == 0;
@@ -157,15 +160,16 @@ public final class WebSocketRelay extends Endpoint {
                     else session.getBasicRemote().sendBinary(ByteBuffer.allocate(0), true);
                 }
                 messageType = h.fin() ? -1 : type;
+                if (buf.length > 4096) buf = new byte[0]; // large buffers are not kept while the socket idles
             }
         } catch (IOException | RuntimeException e) {
             close(CloseReason.CloseCodes.GOING_AWAY, "workspace connection lost", false);
         }
     }
 
-    private static void unmask(byte[] b, byte[] mask, long offset) {
+    private static void unmask(byte[] b, int n, byte[] mask, long offset) {
         if (mask == null) return;
-        for (int i = 0; i < b.length; i++) b[i] ^= mask[(int) ((offset + i) & 3)];
+        for (int i = 0; i < n; i++) b[i] ^= mask[(int) ((offset + i) & 3)];
     }
 
     /** Decodes text parts; a UTF-8 sequence split between two parts is carried over to the next one. */
