@@ -232,7 +232,21 @@ public final class DriverBackend implements RethinkBackend {
     @Override
     public InsertResult insert(String db, String table, List<Map<String, Object>> rows, boolean upsert) {
         if (rows.isEmpty()) return new InsertResult(0, List.of(), 0, null);
-        Map<String, Object> res = obj(atom(table(db, table).insert(new ArrayList<Object>(rows)).optArg("conflict", upsert ? "replace" : "error"),
+        List<Object> docs = new ArrayList<>(rows);
+        if (rows.stream().anyMatch(m -> m.values().stream().anyMatch(java.util.Objects::isNull))) { // (Map.of rejects containsValue(null))
+            // a null primary key is an error on the server ("Primary keys must be ... (got type NULL)");
+            // the in-memory backend generates a key for it, as for a missing one: drop the field
+            String pk = primaryKey(db, table);
+            for (int i = 0; i < docs.size(); i++) {
+                Map<String, Object> m = rows.get(i);
+                if (m.containsKey(pk) && m.get(pk) == null) {
+                    Map<String, Object> c = new LinkedHashMap<>(m);
+                    c.remove(pk);
+                    docs.set(i, c);
+                }
+            }
+        }
+        Map<String, Object> res = obj(atom(table(db, table).insert(docs).optArg("conflict", upsert ? "replace" : "error"),
                 queryTimeout.multipliedBy(3)));
         List<Object> keys = new ArrayList<>();
         if (res != null && res.get("generated_keys") instanceof List<?> l) keys.addAll(l);
