@@ -189,4 +189,46 @@ class DriverBackendTest {
             }
         }
     }
+
+    @Test
+    void aClosedFeedIsStoppedOnTheServerAndAClosedConnectionEndsAFeedAsUnavailable() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger continues = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        String add = "{\"t\":3,\"n\":[1],\"r\":[{\"type\":\"add\",\"old_val\":null,\"new_val\":{\"id\":1}}]}";
+        try (ServerSocket ss = fakeServer(q -> {
+            if (q.startsWith("[1")) return "{\"t\":3,\"n\":[1],\"r\":[]}"; // changes(): an empty first batch
+            if (q.startsWith("[2")) return continues.getAndIncrement() == 0 ? add : null; // one event, then nothing
+            if (q.startsWith("[3")) stopped.countDown();
+            return q.startsWith("[3") ? "{\"t\":2,\"r\":[]}" : null;
+        })) {
+            DriverBackend b = DriverBackend.connect("127.0.0.1", ss.getLocalPort(), "admin", "pw", Duration.ofSeconds(2), exec, Duration.ofSeconds(2));
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RethinkBackend.FeedListener l = new RethinkBackend.FeedListener() {
+                @Override
+                public void onChange(String type, java.util.Map<String, Object> before, java.util.Map<String, Object> after) {
+                    events.add(type + " " + after);
+                }
+
+                @Override
+                public void onError(Throwable error) { errors.add(error); }
+            };
+            RethinkBackend.FeedHandle h = b.changes("d", "t", l);
+            long end = System.currentTimeMillis() + 5000;
+            while (events.isEmpty() && System.currentTimeMillis() < end) Thread.sleep(20);
+            assertEquals(List.of("insert {id=1}"), events);
+            h.close();
+            assertTrue(stopped.await(3, java.util.concurrent.TimeUnit.SECONDS), "STOP sent for the closed feed");
+            Thread.sleep(1500); // the reader notices within its 1 s poll
+            assertEquals(List.of(), errors, "a closed feed reports no error");
+
+            RethinkBackend.FeedHandle h2 = b.changes("d", "t", l);
+            b.close();
+            end = System.currentTimeMillis() + 5000;
+            while (errors.isEmpty() && System.currentTimeMillis() < end) Thread.sleep(20);
+            assertEquals(1, errors.size());
+            assertEquals(BackendException.Reason.UNAVAILABLE, ((BackendException) errors.get(0)).reason(), errors.get(0).getMessage());
+            h2.close();
+        }
+    }
 }
