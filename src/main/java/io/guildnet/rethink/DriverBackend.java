@@ -4,6 +4,8 @@ import com.rethinkdb.RethinkDB;
 import com.rethinkdb.ast.ReqlAst;
 import com.rethinkdb.gen.ast.ReqlExpr;
 import com.rethinkdb.gen.ast.Table;
+import com.rethinkdb.gen.exc.ReqlAuthError;
+import com.rethinkdb.gen.exc.ReqlAvailabilityError;
 import com.rethinkdb.gen.exc.ReqlDriverError;
 import com.rethinkdb.gen.exc.ReqlError;
 import com.rethinkdb.gen.proto.ResponseType;
@@ -14,9 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +55,10 @@ public final class DriverBackend implements RethinkBackend {
         if (user != null && !user.isBlank()) b = b.user(user, password == null ? "" : password);
         try {
             return new DriverBackend(b.connect(), executor, queryTimeout);
-        } catch (ReqlError e) {
-            throw map(e);
+        } catch (ReqlAuthError e) {
+            // the server's handshake answer ("Wrong password", "Unknown user"...): say so, so the link reports error_class auth
+            throw new BackendException(BackendException.Reason.UNAVAILABLE,
+                    "cannot connect to " + host + ":" + port + ": authentication failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new BackendException(BackendException.Reason.UNAVAILABLE, "cannot connect to " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -70,24 +77,33 @@ public final class DriverBackend implements RethinkBackend {
         return all.isEmpty() ? null : all.get(0);
     }
 
-    /** Every value of a query; an atom that is an array is returned as its elements only via {@link #list}. */
+    /**
+     * Every value of a query; an atom that is an array is returned as its elements only via {@link #list}.
+     * The timeout bounds the whole query, every batch of a stream included (the driver fetches later
+     * batches inside {@code next()}, which would otherwise block for ever on a half-dead connection).
+     */
     private List<Object> seq(ReqlAst q, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Result<Object>> f = null;
         try {
-            Result<Object> res = q.runAsync(conn).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f = q.runAsync(conn);
+            Result<Object> res = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 List<Object> out = new ArrayList<>();
                 if (res.responseType() == ResponseType.SUCCESS_ATOM) {
                     out.add(res.hasNext() ? res.next() : null);
                     return out;
                 }
-                while (res.hasNext()) out.add(res.next());
+                while (res.hasNext()) out.add(res.next(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 return out;
             } finally {
-                res.close();
+                res.close(); // a stream not read to its end is stopped on the server
             }
         } catch (ExecutionException e) {
             throw map(e.getCause());
         } catch (TimeoutException e) {
+            // an answer arriving later must not leave an open cursor on the server
+            if (f != null) f.thenAccept(Result::close);
             throw new BackendException(BackendException.Reason.UNAVAILABLE, "query timed out after " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -99,7 +115,11 @@ public final class DriverBackend implements RethinkBackend {
 
     /** A query whose value is an array (atom) or a stream, flattened to its elements. */
     private List<Object> list(ReqlAst q) {
-        List<Object> all = seq(q, queryTimeout);
+        return list(q, queryTimeout);
+    }
+
+    private List<Object> list(ReqlAst q, Duration timeout) {
+        List<Object> all = seq(q, timeout);
         if (all.size() == 1 && all.get(0) instanceof List<?> l) return new ArrayList<>(l);
         return all;
     }
@@ -110,7 +130,8 @@ public final class DriverBackend implements RethinkBackend {
         if (m.contains("already exists")) return new BackendException(BackendException.Reason.ALREADY_EXISTS, m, t);
         if (m.contains("does not exist")) return new BackendException(BackendException.Reason.NOT_FOUND, m, t);
         if (m.contains("Duplicate primary key")) return new BackendException(BackendException.Reason.CONFLICT, m, t);
-        if (t instanceof ReqlDriverError || ErrorClass.of(t) == ErrorClass.TRANSIENT) {
+        // ReqlOpFailedError/ReqlOpIndeterminateError: no primary replica, "Changefeed aborted (table unavailable)."...
+        if (t instanceof ReqlDriverError || t instanceof ReqlAvailabilityError || ErrorClass.of(t) == ErrorClass.TRANSIENT) {
             return new BackendException(BackendException.Reason.UNAVAILABLE, m, t);
         }
         if (t instanceof com.rethinkdb.gen.exc.ReqlQueryLogicError || t instanceof com.rethinkdb.gen.exc.ReqlNonExistenceError) {
@@ -211,13 +232,48 @@ public final class DriverBackend implements RethinkBackend {
     @Override
     public InsertResult insert(String db, String table, List<Map<String, Object>> rows, boolean upsert) {
         if (rows.isEmpty()) return new InsertResult(0, List.of(), 0, null);
-        Map<String, Object> res = obj(atom(table(db, table).insert(new ArrayList<Object>(rows)).optArg("conflict", upsert ? "replace" : "error"),
+        List<Object> docs = new ArrayList<>(rows);
+        if (rows.stream().anyMatch(m -> m.values().stream().anyMatch(java.util.Objects::isNull))) { // (Map.of rejects containsValue(null))
+            // a null primary key is an error on the server ("Primary keys must be ... (got type NULL)");
+            // the in-memory backend generates a key for it, as for a missing one: drop the field
+            String pk = primaryKey(db, table);
+            for (int i = 0; i < docs.size(); i++) {
+                Map<String, Object> m = rows.get(i);
+                if (m.containsKey(pk) && m.get(pk) == null) {
+                    Map<String, Object> c = new LinkedHashMap<>(m);
+                    c.remove(pk);
+                    docs.set(i, c);
+                }
+            }
+        }
+        Map<String, Object> res = obj(atom(table(db, table).insert(docs).optArg("conflict", upsert ? "replace" : "error"),
                 queryTimeout.multipliedBy(3)));
         List<Object> keys = new ArrayList<>();
         if (res != null && res.get("generated_keys") instanceof List<?> l) keys.addAll(l);
         long written = num(res, "inserted") + num(res, "replaced") + num(res, "unchanged");
         Object first = res == null ? null : res.get("first_error");
-        return new InsertResult((int) written, keys, (int) num(res, "errors"), first == null ? null : String.valueOf(first));
+        return new InsertResult((int) written, keys, (int) num(res, "errors"), first == null ? null : firstError(db, table, rows, String.valueOf(first)));
+    }
+
+    /**
+     * RethinkDB's duplicate-key error prints both whole rows ({@code Duplicate primary key `k`:\n{old}\n{new}}),
+     * which would put stored values (masked columns too) into API responses and logs: keep its first line,
+     * with the key when one row was written (the in-memory backend's {@code Duplicate primary key `k`: v}).
+     */
+    private String firstError(String db, String table, List<Map<String, Object>> rows, String first) {
+        if (!first.startsWith("Duplicate primary key")) return first;
+        int nl = first.indexOf('\n');
+        String head = nl < 0 ? first : first.substring(0, nl);
+        if (head.endsWith(":")) head = head.substring(0, head.length() - 1);
+        if (rows.size() == 1) {
+            try {
+                Object key = rows.get(0).get(primaryKey(db, table));
+                if (key != null) head += ": " + key;
+            } catch (BackendException ignored) {
+                // the message without the key
+            }
+        }
+        return head;
     }
 
     @Override
@@ -245,12 +301,14 @@ public final class DriverBackend implements RethinkBackend {
     @Override
     public FeedHandle changes(String db, String table, FeedListener listener) {
         Result<Object> res;
+        CompletableFuture<Result<Object>> f = null;
         try {
-            res = table(db, table).changes().optArg("include_types", true).optArg("squash", false)
-                    .runAsync(conn).get(queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            f = table(db, table).changes().optArg("include_types", true).optArg("squash", false).runAsync(conn);
+            res = f.get(queryTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw map(e.getCause());
         } catch (TimeoutException e) {
+            if (f != null) f.thenAccept(Result::close); // a feed that starts late is stopped, not left open on the server
             throw new BackendException(BackendException.Reason.UNAVAILABLE, "changefeed did not start in time", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -259,7 +317,7 @@ public final class DriverBackend implements RethinkBackend {
             throw map(e);
         }
         AtomicBoolean closed = new AtomicBoolean();
-        executor.submit(() -> {
+        Runnable reader = () -> {
             try {
                 while (!closed.get()) {
                     Object o;
@@ -269,20 +327,25 @@ public final class DriverBackend implements RethinkBackend {
                         continue;
                     }
                     Map<String, Object> ev = obj(o);
-                    if (ev == null) continue;
+                    if (ev == null || closed.get()) continue; // no event after close()
                     String type = String.valueOf(ev.get("type"));
                     Map<String, Object> before = obj(ev.get("old_val")), after = obj(ev.get("new_val"));
-                    switch (type) {
-                        case "add", "initial" -> listener.onChange("insert", null, after);
-                        case "change" -> listener.onChange("update", before, after);
-                        case "remove", "uninitial" -> listener.onChange("delete", before, null);
-                        default -> { } // state frames
+                    try {
+                        switch (type) {
+                            case "add", "initial" -> listener.onChange("insert", null, after);
+                            case "change" -> listener.onChange("update", before, after);
+                            case "remove", "uninitial" -> listener.onChange("delete", before, null);
+                            default -> { } // state frames
+                        }
+                    } catch (RuntimeException e) {
+                        // as in the in-memory backend, a listener's failure does not end the feed
+                        LOG.fine("changefeed " + db + "." + table + " listener failed: " + e);
                     }
                 }
             } catch (Throwable t) {
                 if (!closed.get()) {
                     LOG.fine("changefeed " + db + "." + table + " ended: " + t);
-                    listener.onError(map(t));
+                    listener.onError(feedError(db, table, t));
                 }
             } finally {
                 try {
@@ -291,7 +354,13 @@ public final class DriverBackend implements RethinkBackend {
                     // the connection is gone already
                 }
             }
-        });
+        };
+        try {
+            executor.execute(reader);
+        } catch (RejectedExecutionException e) {
+            res.close();
+            throw new BackendException(BackendException.Reason.UNAVAILABLE, "no thread to read the changefeed: " + e.getMessage(), e);
+        }
         return () -> {
             if (closed.compareAndSet(false, true)) {
                 try {
@@ -303,6 +372,32 @@ public final class DriverBackend implements RethinkBackend {
         };
     }
 
+    /**
+     * Why a feed ended. The driver ends a feed's result normally (no error) when the connection is
+     * closed; and a real server reports a dropped table or database as "Changefeed aborted (table
+     * unavailable).", which is also what a lost replica looks like: look whether the table is still
+     * there, so a dropped one is NOT_FOUND as with the in-memory backend.
+     */
+    private BackendException feedError(String db, String table, Throwable t) {
+        if (t instanceof NoSuchElementException) { // the server ends a feed without an error only when asked to (close())
+            return new BackendException(BackendException.Reason.UNAVAILABLE, "changefeed " + db + "." + table + " ended: connection closed", t);
+        }
+        if (t.getCause() instanceof InterruptedException) {
+            return new BackendException(BackendException.Reason.UNAVAILABLE, "changefeed " + db + "." + table + " interrupted", t);
+        }
+        BackendException be = map(t);
+        if (be.reason() != BackendException.Reason.NOT_FOUND && conn.isOpen()) {
+            try {
+                boolean there = false;
+                for (Object o : list(r.db(db).tableList(), Duration.ofSeconds(2))) there |= table.equals(o);
+                if (!there) return new BackendException(BackendException.Reason.NOT_FOUND, "Table `" + db + "." + table + "` does not exist.", t);
+            } catch (BackendException e) {
+                if (e.reason() == BackendException.Reason.NOT_FOUND) return e; // the database is gone
+            }
+        }
+        return be;
+    }
+
     @Override
     public void ping() {
         if (!conn.isOpen()) throw new BackendException(BackendException.Reason.UNAVAILABLE, "connection closed");
@@ -312,7 +407,9 @@ public final class DriverBackend implements RethinkBackend {
     @Override
     public void close() {
         try {
-            conn.close();
+            // close(false): close() would first wait, without any timeout, for a NOREPLY_WAIT answer, which never
+            // comes from a half-dead server and would block the link's monitor thread for ever (no noreply queries here)
+            conn.close(false);
         } catch (RuntimeException e) {
             LOG.fine("closing the RethinkDB connection: " + e);
         }

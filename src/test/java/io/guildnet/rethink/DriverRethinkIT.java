@@ -176,6 +176,14 @@ class DriverRethinkIT {
         svc.insert(admin, "feed", "t", obj("{\"code\":\"a\",\"v\":1}"));
         ChangefeedHub hub = new ChangefeedHub(org, link::backend, exec, exec, ChangefeedHub.Options.defaults(), new ChangefeedHub.Stats(), Clock.systemUTC());
         link.onConnect(hub::reconnected);
+        try {
+            feedFrames(hub);
+        } finally {
+            hub.close(); // even when an assertion failed: no feed left reading while the database is dropped
+        }
+    }
+
+    private void feedFrames(ChangefeedHub hub) throws Exception {
         ChangefeedHubTest.Sink one = new ChangefeedHubTest.Sink(), two = new ChangefeedHubTest.Sink();
         String phys = DbNames.physical(org, "feed");
         hub.subscribe(phys, "t", one, Set.of(), false, null);
@@ -198,6 +206,5 @@ class DriverRethinkIT {
         await(() -> one.data().stream().anyMatch(o -> o.getString("type").equals("init") && o.getBoolean("resync", false)), "resync after reconnect");
         svc.insert(admin, "feed", "t", obj("{\"code\":\"c\"}"));
         await(() -> one.data().stream().anyMatch(o -> "c".equals(o.getString("row_id", "")) && !o.getBoolean("snapshot", false)), "live after reconnect");
-        hub.close();
     }
 }
