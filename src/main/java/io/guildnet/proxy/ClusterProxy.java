@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.guildnet.api.ApiException;
 import io.guildnet.workspace.CapabilityPolicy;
 import io.guildnet.workspace.DesiredState;
+import io.guildnet.workspace.WorkspaceService;
 import io.guildnet.workspace.model.Capability;
 import io.guildnet.workspace.model.Workspace;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class ClusterProxy implements AutoCloseable {
     private final String apiBasePath;
     private final Supplier<Proxy> via;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final WorkspaceService workspaces = new WorkspaceService();
     private volatile String saToken;
     private volatile long saTokenRead;
 
@@ -149,21 +151,12 @@ public final class ClusterProxy implements AutoCloseable {
             List<Pod> pods = new ArrayList<>(client.pods().inNamespace(ns).withLabels(selector).list().getItems());
             pods.removeIf(p -> p.getMetadata().getDeletionTimestamp() != null);
             pods.sort(Comparator.comparingInt(ClusterProxy::podRank));
-            List<Capability> caps = capabilities(ns);
+            List<Capability> caps = workspaces.capabilities(client, ns);
             return new Target(ns, name, labels, scheme, port, clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp) ? null : clusterIp,
                     ready, List.copyOf(pods), targetPort, caps);
         } catch (KubernetesClientException e) {
             throw new ApiException(502, "upstream_error", "cannot look up workspace '" + name + "' in cluster " + clusterId + ": "
                     + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()), null);
-        }
-    }
-
-    private List<Capability> capabilities(String ns) {
-        try {
-            return client.resources(Capability.class).inNamespace(ns).list().getItems();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) return List.of();
-            throw new ApiException(502, "capabilities_unreadable", "cannot read Capabilities: " + e.getMessage(), null);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.guildnet.proxy;
 
 import io.guildnet.api.ApiException;
-import io.guildnet.api.ErrorBody;
 import io.guildnet.cluster.ClusterInstance;
 import io.guildnet.cluster.ClusterService;
 import io.guildnet.cluster.DefaultCluster;
@@ -20,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -120,7 +118,7 @@ public class ProxyService {
     /** Serves one proxied request; errors become the JSON error body. */
     public void handle(HttpServletRequest req, HttpServletResponse res, String path) throws IOException {
         try {
-            String raw = rawPath(req);
+            String raw = io.guildnet.web.GuildNetFilter.pathOf(req);
             ProxyRoute route = ProxyRoute.parse(raw, req.getQueryString());
             req.setAttribute(RequestInfo.ROUTE_ATTR, switch (route.kind()) {
                 case CLUSTER_SERVER -> "/api/cluster/{id}/proxy/server/{name}";
@@ -130,7 +128,7 @@ public class ProxyService {
             ReverseProxy.Plan plan = plan(req, route);
             proxy.serve(req, res, plan);
         } catch (ApiException e) {
-            error(req, res, e);
+            io.guildnet.web.GuildNetFilter.error(res, RequestInfo.of(req).requestId(), e.status(), e.code(), e.getMessage(), e.details());
         }
     }
 
@@ -263,23 +261,5 @@ public class ProxyService {
         String a = req.getHeader("Authorization");
         if (a == null || !a.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
         return authenticator.principalForToken(a.substring(7).trim()).isPresent();
-    }
-
-    /** The path as sent (percent-encoding kept), without the context root. */
-    static String rawPath(HttpServletRequest req) {
-        String uri = req.getRequestURI();
-        String ctx = req.getContextPath();
-        return ctx != null && !ctx.isEmpty() && uri.startsWith(ctx) ? uri.substring(ctx.length()) : uri;
-    }
-
-    private static void error(HttpServletRequest req, HttpServletResponse res, ApiException e) throws IOException {
-        if (res.isCommitted()) return;
-        res.resetBuffer();
-        res.setStatus(e.status());
-        res.setContentType("application/json");
-        res.setCharacterEncoding("UTF-8");
-        byte[] body = ErrorBody.json(e.code(), e.getMessage(), RequestInfo.of(req).requestId(), e.details()).getBytes(StandardCharsets.UTF_8);
-        res.setContentLength(body.length);
-        res.getOutputStream().write(body);
     }
 }

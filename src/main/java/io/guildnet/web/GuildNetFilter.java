@@ -184,7 +184,8 @@ public class GuildNetFilter extends HttpFilter {
                 + " remote=" + req.getRemoteAddr() + " ua=\"" + (ua == null ? "" : ua.replace("\"", "'")) + "\"");
     }
 
-    static String pathOf(HttpServletRequest req) {
+    /** The request path (percent-encoding kept) without the context root. */
+    public static String pathOf(HttpServletRequest req) {
         String uri = req.getRequestURI();
         String ctx = req.getContextPath();
         return ctx != null && !ctx.isEmpty() && uri.startsWith(ctx) ? uri.substring(ctx.length()) : uri;
@@ -221,7 +222,8 @@ public class GuildNetFilter extends HttpFilter {
         return "(static)";
     }
 
-    static void error(HttpServletResponse res, String rid, int status, String code, String message, Object details) throws IOException {
+    /** Writes the JSON error body unless the response is committed already. */
+    public static void error(HttpServletResponse res, String rid, int status, String code, String message, Object details) throws IOException {
         if (res.isCommitted()) return;
         res.resetBuffer();
         res.setStatus(status);
