@@ -126,6 +126,27 @@ public final class RethinkLink implements AutoCloseable {
 
     private synchronized CompletableFuture<Void> inFlightOrNull() { return inFlight; }
 
+    /**
+     * Waits up to {@code max} for the attempt in progress (or a new one when none is running and
+     * no backoff is pending) and reports the outcome: null when connected, else the reason.
+     */
+    public String awaitConnected(Duration max) {
+        if (current != null) return null;
+        if (closed) return "the cluster's database link is closed";
+        CompletableFuture<Void> f = clock.instant().isBefore(nextAttempt) ? inFlightOrNull() : connectAsync();
+        if (f != null) {
+            try {
+                f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return "no connection within " + max.toMillis() + " ms";
+            } catch (Exception e) {
+                // reported below
+            }
+        }
+        if (current != null) return null;
+        return lastError == null ? "not connected" : lastError;
+    }
+
     /** Starts one connection attempt unless one is running; returns its future. */
     synchronized CompletableFuture<Void> connectAsync() {
         if (inFlight != null && !inFlight.isDone()) return inFlight;

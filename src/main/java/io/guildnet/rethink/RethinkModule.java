@@ -66,7 +66,10 @@ public class RethinkModule {
         var mp = ConfigProvider.getConfig();
         config = RethinkConfig.from(k -> mp.getOptionalValue(k, String.class));
         clusters.registry().onInstanceStart(this::forInstance);
+        // the bootstrap budget bounds the wait; this is only the upper limit of one attempt
+        clusters.addPrewarmStep(new RethinkPrewarm(this::forInstance, config.connectTimeout().plusSeconds(1)));
         metrics.gauge("guildnet_rethink_changefeeds", stats.feeds::get);
+        metrics.gauge("guildnet_rethink_links_connected", this::connectedLinks);
         metrics.gauge("guildnet_rethink_feed_subscribers", stats.subscribers::get);
         metrics.gauge("guildnet_rethink_feed_lagged", stats.lagged::get);
         metrics.gauge("guildnet_rethink_feed_dropped_events", stats.dropped::get);
@@ -77,6 +80,14 @@ public class RethinkModule {
     /** Created before the cluster layer starts its instances, so the start hook sees all of them. */
     void onStart(@Observes @Priority(2900) @Initialized(ApplicationScoped.class) Object ignored) {
         // creating the bean is the point
+    }
+
+    /** Running clusters whose database link is connected right now (a gauge: after a restart it climbs back by itself). */
+    long connectedLinks() {
+        var reg = clusters.registry();
+        return reg.running().stream().map(reg::peek).flatMap(Optional::stream)
+                .flatMap(i -> i.part(ClusterDatabase.PART, ClusterDatabase.class).stream())
+                .filter(d -> d.link().connected()).count();
     }
 
     public RethinkConfig config() { return config; }
