@@ -351,12 +351,13 @@ public final class ChangefeedHub implements AutoCloseable {
         final Set<String> masked;
         final boolean paused;
         final Deque<Frame> control = new ArrayDeque<>();
+        /** Snapshot frames of a (re)sync: {@code init} and the current rows. */
         final Deque<Frame> queue = new ArrayDeque<>();
-        /** Frames of live events (the ones that count against the queue bound). */
-        final Set<Frame> eventFrames = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        /** Frames of live events, sent after the snapshot (the ones that count against the queue bound). */
+        final Deque<Frame> live = new ArrayDeque<>();
         final List<Event> pending = new ArrayList<>();
         boolean syncing, synced, draining, gone, closeWhenDrained, activeSinceTick, needsResync;
-        int events, lags;
+        int lags;
         long droppedWhilePaused;
 
         Sub(Feed feed, FrameSink sink, Set<String> masked, boolean paused) {
@@ -407,8 +408,7 @@ public final class ChangefeedHub implements AutoCloseable {
                     syncing = true;
                     pending.clear();
                     queue.clear();
-                    eventFrames.clear();
-                    events = 0;
+                    live.clear();
                 }
                 at = feed.seq;
             }
@@ -462,38 +462,74 @@ public final class ChangefeedHub implements AutoCloseable {
         /** Called under no lock by the feed, in event order. */
         void offer(Event e) {
             boolean lagged = false;
+            Frame direct = null;
             synchronized (this) {
                 if (gone || needsResync) return; // a resync is due: it will carry this change
                 if (syncing) {
                     if (pending.size() >= opt.queueSize()) lagged = true;
                     else pending.add(e);
                 } else if (paused) {
-                    if (events >= opt.pausedMax()) {
+                    if (live.size() >= opt.pausedMax()) {
                         droppedWhilePaused++;
                         stats.dropped.incrementAndGet();
                     } else enqueue(e);
                     return;
-                } else if (events >= opt.queueSize()) {
+                } else if (live.size() >= opt.queueSize()) {
                     lagged = true;
+                } else if (!draining && control.isEmpty() && queue.isEmpty() && live.isEmpty()) {
+                    // fast path: nothing is waiting, so the frame goes to the sink right here, in event order
+                    // (the feed calls offer from one thread at a time); no queueing, no task per subscriber
+                    direct = masked.isEmpty() ? shared(e) : frame(e);
+                    draining = true;
+                    activeSinceTick = true;
                 } else enqueue(e);
             }
-            if (lagged) lag();
+            if (direct != null) sendInline(direct);
+            else if (lagged) lag();
             else kick();
+        }
+
+        /** Sends one frame while holding the drain turn, then hands any backlog to a drain task. */
+        private void sendInline(Frame f) {
+            CompletableFuture<?> cf;
+            try {
+                cf = sink.send(f).toCompletableFuture();
+            } catch (RuntimeException ex) {
+                unsubscribe();
+                return;
+            }
+            stats.delivered.incrementAndGet();
+            if (!cf.isDone()) {
+                cf.whenComplete((r, ex) -> {
+                    if (ex != null) unsubscribe();
+                    else executor.execute(this::drain);
+                });
+                return;
+            }
+            if (cf.isCompletedExceptionally()) {
+                unsubscribe();
+                return;
+            }
+            boolean more;
+            synchronized (this) {
+                more = !control.isEmpty() || !queue.isEmpty() || (!paused && !live.isEmpty()) || closeWhenDrained || needsResync;
+                if (!more) draining = false;
+            }
+            if (more) executor.execute(this::drain); // the turn is still ours: the task continues it
+        }
+
+        private Frame shared(Event e) {
+            Frame fr = e.shared;
+            if (fr == null) {
+                fr = frame(e);
+                e.shared = fr;
+            }
+            return fr;
         }
 
         /** Under this lock. */
         void enqueue(Event e) {
-            Frame fr;
-            if (masked.isEmpty()) {
-                fr = e.shared;
-                if (fr == null) {
-                    fr = frame(e);
-                    e.shared = fr;
-                }
-            } else fr = frame(e);
-            queue.add(fr);
-            eventFrames.add(fr);
-            events++;
+            live.add(masked.isEmpty() ? shared(e) : frame(e));
         }
 
         Frame frame(Event e) {
@@ -512,11 +548,10 @@ public final class ChangefeedHub implements AutoCloseable {
             boolean drop;
             synchronized (this) {
                 if (gone) return;
-                dropped = events + pending.size() + 1;
+                dropped = live.size() + pending.size() + 1;
                 queue.clear();
-                eventFrames.clear();
+                live.clear();
                 pending.clear();
-                events = 0;
                 lags++;
                 drop = lags > opt.maxLags();
                 control.add(data(null, Values.P.createObjectBuilder().add("type", "lagged").add("table_id", feed.table)
@@ -548,7 +583,7 @@ public final class ChangefeedHub implements AutoCloseable {
                 if (gone) return;
                 if (paused) {
                     control.add(data(null, Values.P.createObjectBuilder().add("type", "paused").add("table_id", feed.table)
-                            .add("pending", events).add("dropped", droppedWhilePaused).add("ts", ts())));
+                            .add("pending", live.size()).add("dropped", droppedWhilePaused).add("ts", ts())));
                 } else if (!activeSinceTick) {
                     control.add(Frame.comment("ping"));
                 }
@@ -581,10 +616,8 @@ public final class ChangefeedHub implements AutoCloseable {
                         return;
                     }
                     f = control.poll();
-                    if (f == null && (!paused || (queue.peek() != null && !eventFrames.contains(queue.peek())))) {
-                        f = queue.poll();
-                        if (f != null && eventFrames.remove(f)) events--;
-                    }
+                    if (f == null) f = queue.poll();
+                    if (f == null && !paused) f = live.poll();
                     if (f == null) {
                         draining = false;
                         if (closeWhenDrained) {
@@ -637,7 +670,7 @@ public final class ChangefeedHub implements AutoCloseable {
             synchronized (this) {
                 gone = true;
                 queue.clear();
-                eventFrames.clear();
+                live.clear();
                 control.clear();
                 pending.clear();
             }

@@ -131,6 +131,46 @@ class ChangefeedHubTest {
         h.close();
     }
 
+    /** A sink whose sends complete later, on another thread, now and then (a client whose socket filled up). */
+    class JitterySink extends Sink {
+        final java.util.Random rnd = new java.util.Random(7);
+
+        final AtomicInteger overlaps = new AtomicInteger();
+        CompletableFuture<Void> outstanding = CompletableFuture.completedFuture(null);
+
+        @Override
+        public synchronized CompletionStage<?> send(ChangefeedHub.Frame f) {
+            // the hub must wait for a send to complete before the next one (that is its backpressure)
+            if (!outstanding.isDone()) overlaps.incrementAndGet();
+            frames.add(f);
+            if (rnd.nextInt(50) != 0) return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> later = new CompletableFuture<>();
+            outstanding = later;
+            exec.schedule(() -> later.complete(null), rnd.nextInt(3), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return later;
+        }
+    }
+
+    @Test
+    void everyEventArrivesOnceAndInOrderWhileHeartbeatsAndSlowSendsInterleave() throws Exception {
+        table();
+        ChangefeedHub h = hub(100_000, Duration.ofSeconds(1), Duration.ofMillis(1));
+        List<Sink> sinks = List.of(new Sink(), new JitterySink(), new JitterySink(), new Sink());
+        for (Sink s : sinks) h.subscribe("d", "t", s, Set.of(), false, null);
+        await(() -> sinks.stream().allMatch(s -> s.types().contains("init")), "all synced");
+        int n = 3000;
+        for (int i = 0; i < n; i++) mem.insert("d", "t", List.of(Map.of("id", "r" + i)), false);
+        for (Sink s : sinks) {
+            await(() -> s.types().stream().filter("insert"::equals).count() >= n, "all inserts");
+            List<String> ids = s.data().stream().filter(o -> o.getString("type").equals("insert")).map(o -> o.getString("row_id")).toList();
+            assertEquals(n, ids.size(), "each event once");
+            for (int i = 0; i < n; i++) assertEquals("r" + i, ids.get(i), "in order");
+            if (s instanceof JitterySink j) assertEquals(0, j.overlaps.get(), "a send while the previous one was pending");
+        }
+        assertEquals(0, stats.lagged.get());
+        h.close();
+    }
+
     @Test
     void aSlowSubscriberLagsAndResyncsWithoutHoldingBackOthers() throws Exception {
         table();
