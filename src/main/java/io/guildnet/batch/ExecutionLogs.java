@@ -59,7 +59,7 @@ public final class ExecutionLogs {
         b.add("level", level == null ? "info" : level).add("msg", Redactor.text(msg == null ? "" : msg));
         if (kv != null && !kv.isEmpty()) {
             JsonObjectBuilder k = Json.createObjectBuilder();
-            kv.forEach((key, v) -> k.add(key, Redactor.secretKey(key) ? Redactor.MASK : Redactor.text(String.valueOf(v))));
+            kv.forEach((key, v) -> k.add(key, Redactor.secret(key, v) ? Redactor.MASK : Redactor.text(String.valueOf(v))));
             b.add("kv", k);
         }
         if (err != null) b.add("err", Redactor.text(err));

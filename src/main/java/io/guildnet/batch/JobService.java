@@ -155,7 +155,7 @@ public final class JobService {
         double progress = e.getBatchStatus() == BatchStatus.COMPLETED ? 1.0 : logs.progress(id);
         b.add("progress", progress);
         JsonObjectBuilder params = Json.createObjectBuilder();
-        p.stringPropertyNames().stream().sorted().forEach(k -> params.add(k, Redactor.secretKey(k) ? Redactor.MASK : Redactor.text(p.getProperty(k))));
+        p.stringPropertyNames().stream().sorted().forEach(k -> params.add(k, Redactor.secret(k, p.getProperty(k)) ? Redactor.MASK : Redactor.text(p.getProperty(k))));
         b.add("params", params);
         b.add("hasReport", logs.report(id).isPresent());
         if (steps) {

@@ -47,7 +47,23 @@ public final class Redactor {
         return k.contains("token") || k.contains("password") || k.contains("passwd") || k.contains("secret") && !k.endsWith("_secret_name")
                 && !k.equals("workspace_tls_secret") && !k.equals("image_pull_secret")
                 || k.contains("preauth") || k.contains("auth_key") || k.contains("authkey") || k.equals("ts_client_auth")
-                || k.contains("kubeconfig") || k.contains("credential") || k.equals("pass") || k.endsWith("_key") || k.equals("key");
+                || k.contains("kubeconfig") || k.contains("credential") || k.endsWith("_key") || k.equals("key");
+    }
+
+    /**
+     * Whether this field's value is a secret: {@link #secretKey}, or {@code pass}/{@code rdb_pass}
+     * holding text. As a number or boolean those are a count or a flag (a verify report's
+     * {@code summary.pass}), which must stay readable.
+     */
+    public static boolean secret(String key, Object value) {
+        if (secretKey(key)) return true;
+        String k = key.toLowerCase(Locale.ROOT);
+        if (!(k.equals("pass") || k.endsWith("_pass"))) return false;
+        if (value instanceof JsonValue v) {
+            return v.getValueType() != JsonValue.ValueType.NUMBER && v.getValueType() != JsonValue.ValueType.TRUE
+                    && v.getValueType() != JsonValue.ValueType.FALSE;
+        }
+        return !(value instanceof Number || value instanceof Boolean);
     }
 
     /** JSON with secret-named fields masked and every string run through {@link #text}. */
@@ -65,7 +81,7 @@ public final class Redactor {
     public static JsonObject object(JsonObject o) {
         JsonObjectBuilder b = Json.createObjectBuilder();
         o.forEach((k, x) -> {
-            if (secretKey(k) && x.getValueType() != JsonValue.ValueType.NULL
+            if (secret(k, x) && x.getValueType() != JsonValue.ValueType.NULL
                     && !(x instanceof JsonString s && s.getString().isEmpty())) {
                 b.add(k, MASK);
             } else {
