@@ -1,0 +1,132 @@
+package io.guildnet.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.guildnet.tailnet.FakeTailscale;
+import io.guildnet.tailnet.TailnetConfig;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tailnet connectors in the running Host App, with the fake tailscaled/tailscale pair: two clusters
+ * on two tailnets at once, each reached through its own connector; health over HTTP, MicroProfile
+ * Health and metrics; the key never shown or logged; delete stops the connector.
+ */
+class TailnetIT {
+
+    static final String KEY_A = "hs-client-key-alpha-5a4b3c2d1e";
+    static final String KEY_B = "hs-client-key-beta-9z8y7x6w5v";
+
+    static LibertyServer server;
+    static MockCluster a;
+    static MockCluster b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        a = new MockCluster();
+        b = new MockCluster();
+        Path bin = Path.of("target/it/tailnet-bin").toAbsolutePath();
+        TailnetConfig fakes = FakeTailscale.config(bin, bin.resolve("unused"));
+        server = new LibertyServer("guildnetTailnet");
+        server.wipeHome();
+        server.env().put("TAILSCALED_PATH", fakes.tailscaled().orElseThrow().toString());
+        server.env().put("TAILSCALE_PATH", fakes.tailscale().orElseThrow().toString());
+        server.env().put("GUILDNET_TAILNET_SUPERVISE_MS", "250");
+        server.env().put("GUILDNET_TAILNET_STATUS_MS", "1000");
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) server.stop();
+        if (a != null) a.close();
+        if (b != null) b.close();
+    }
+
+    private String tailnetCluster(String name, MockCluster m, String key) throws Exception {
+        String id = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"" + name + "\"}").body()).getString("id");
+        HttpResponse<String> put = server.json("PUT", "/api/settings/cluster/" + id,
+                "{\"ts_login_server\":\"https://headscale.example.test\",\"ts_client_auth\":\"" + key + "\"}");
+        assertEquals(200, put.statusCode(), put.body());
+        assertFalse(put.body().contains(key));
+        HttpResponse<String> att = server.json("POST", "/api/deploy/clusters/" + id + "?action=attach-kubeconfig",
+                ClusterApiIT.attachBody(m.kubeconfig(name)));
+        assertEquals(200, att.statusCode(), att.body());
+        return id;
+    }
+
+    private JsonObject waitForTailnet(String id) throws Exception {
+        long until = System.currentTimeMillis() + 60_000;
+        JsonObject st;
+        do {
+            server.json("POST", "/api/deploy/clusters/" + id + "?action=health", "");
+            st = Json.obj(server.get("/api/cluster/" + id + "/status").body());
+            if (st.getBoolean("tsnetAvailable") && st.getBoolean("k8sReachable")) return st;
+            Thread.sleep(300);
+        } while (System.currentTimeMillis() < until);
+        throw new AssertionError("cluster " + id + " never became reachable through its connector: " + st);
+    }
+
+    private static String target(MockCluster m) {
+        java.net.URI u = java.net.URI.create(m.url());
+        return u.getHost() + ":" + u.getPort();
+    }
+
+    @Test
+    void twoClustersOnTwoTailnetsAreReachedEachThroughItsOwnConnector() throws Exception {
+        String alpha = tailnetCluster("alpha", a, KEY_A);
+        String beta = tailnetCluster("beta", b, KEY_B);
+        JsonObject sa = waitForTailnet(alpha);
+        JsonObject sb = waitForTailnet(beta);
+        assertEquals("ok", sa.getJsonObject("tsnet").getString("status"), sa.toString());
+        assertEquals("100.64.0.7", sa.getJsonObject("tsnet").getString("ip"));
+        assertTrue(sb.getJsonObject("tsnet").getString("fqdn").startsWith("guildnet-" + beta + "-"), sb.toString());
+
+        Path dirA = server.home().resolve("tsnet/cluster-" + alpha);
+        Path dirB = server.home().resolve("tsnet/cluster-" + beta);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dirA)));
+        List<String> viaA = FakeTailscale.forwarded(dirA);
+        List<String> viaB = FakeTailscale.forwarded(dirB);
+        assertTrue(viaA.contains("http " + target(a)) && !viaA.contains("http " + target(b)), viaA.toString());
+        assertTrue(viaB.contains("http " + target(b)) && !viaB.contains("http " + target(a)), viaB.toString());
+
+        JsonObject h = Json.obj(server.get("/api/cluster/" + alpha + "/health").body());
+        assertEquals("ok", h.getJsonObject("tsnet").getString("status"), h.toString());
+        String all = server.get("/api/health").body();
+        JsonObject mine = Json.obj(all).getJsonArray("clusters").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("id").equals(alpha)).findFirst().orElseThrow();
+        assertEquals("ok", mine.getJsonObject("tsnet").getString("status"), all);
+        String ready = server.get("/health/ready").body();
+        assertTrue(ready.contains("tailnet-connectors"), ready);
+        String metrics = server.get("/metrics?scope=application").body();
+        assertTrue(java.util.regex.Pattern.compile("guildnet_tailnet_connectors\\{[^}]*status=\"ok\"[^}]*\\} 2").matcher(metrics).find(), metrics);
+
+        // the keys: never in a response, the server log or a process's arguments
+        JsonObject settings = Json.obj(server.get("/api/settings/cluster/" + alpha).body());
+        assertEquals("***", settings.getString("ts_client_auth"));
+        for (String body : List.of(sa.toString(), sb.toString(), all, h.toString(), settings.toString(), server.messagesLog())) {
+            assertFalse(body.contains(KEY_A) || body.contains(KEY_B));
+        }
+        long pidA = Long.parseLong(Files.readString(dirA.resolve("fake.pid")).trim());
+        ProcessHandle daemonA = ProcessHandle.of(pidA).orElseThrow();
+        String args = String.join(" ", daemonA.info().arguments().orElse(new String[0]));
+        assertTrue(args.contains("--tun=userspace-networking") && !args.contains(KEY_A), args);
+        assertEquals(FakeTailscale.sha256(KEY_A), Files.readString(dirA.resolve("fake-login")).trim());
+
+        // delete: alpha's connector stops, its node state goes; beta keeps running
+        assertEquals(200, server.send("DELETE", "/api/deploy/clusters/" + alpha, null).statusCode());
+        long until = System.currentTimeMillis() + 10_000;
+        while (daemonA.isAlive() && System.currentTimeMillis() < until) Thread.sleep(100);
+        assertFalse(daemonA.isAlive(), "alpha's tailscaled stopped with its cluster");
+        assertFalse(Files.exists(dirA));
+        assertTrue(Json.obj(server.get("/api/cluster/" + beta + "/status").body()).getBoolean("tsnetAvailable"));
+    }
+}
