@@ -129,4 +129,28 @@ class TailnetIT {
         assertFalse(Files.exists(dirA));
         assertTrue(Json.obj(server.get("/api/cluster/" + beta + "/status").body()).getBoolean("tsnetAvailable"));
     }
+
+    @Test
+    void headscaleActionsUseTheRestApiAndNeverShowKeys() throws Exception {
+        try (io.guildnet.tailnet.FakeHeadscale fake = new io.guildnet.tailnet.FakeHeadscale("it-api-key-4f3e2d")) {
+            String id = Json.obj(server.json("POST", "/api/deploy/headscale", "{\"name\":\"hs-it\"}").body()).getString("id");
+            String base = "/api/deploy/headscale/" + id;
+            assertEquals(409, server.json("POST", base + "?action=preauth-key", "{\"user\":\"cluster-x\"}").statusCode());
+            assertEquals(200, server.json("POST", base + "?action=endpoint", "{\"endpoint\":\"" + fake.url() + "\"}").statusCode());
+            assertEquals(200, server.json("POST", base + "?action=api-key", "{\"value\":\"it-api-key-4f3e2d\"}").statusCode());
+            HttpResponse<String> mint = server.json("POST", base + "?action=preauth-key", "{\"user\":\"cluster-x\",\"expiration_hours\":2}");
+            assertEquals(200, mint.statusCode(), mint.body());
+            assertTrue(Json.obj(mint.body()).getBoolean("minted"));
+            String key = fake.keys.get(0).key();
+            assertFalse(mint.body().contains(key), "the minted key is not returned");
+            JsonObject rec = Json.obj(server.get(base).body());
+            assertTrue(rec.getBoolean("preauth_key_set") && rec.getBoolean("api_key_set"), rec.toString());
+            assertFalse(rec.toString().contains("it-api-key-4f3e2d"));
+            assertEquals("ok", Json.obj(server.send("POST", base + "?action=health", null).body()).getString("status"));
+            HttpResponse<String> start = server.send("POST", base + "?action=start", null);
+            assertEquals(409, start.statusCode(), start.body());
+            assertEquals("headscale_not_managed_here", Json.obj(start.body()).getString("code"));
+            assertFalse(server.messagesLog().contains(key) || server.messagesLog().contains("it-api-key-4f3e2d"));
+        }
+    }
 }
