@@ -153,4 +153,52 @@ class TailnetIT {
             assertFalse(server.messagesLog().contains(key) || server.messagesLog().contains("it-api-key-4f3e2d"));
         }
     }
+
+    @Test
+    void theAnchorsHeadscaleJobProvisionsAClustersTailnetEndToEnd() throws Exception {
+        try (MockCluster g = new MockCluster(); io.guildnet.tailnet.FakeHeadscale fake = new io.guildnet.tailnet.FakeHeadscale("job-api-key-77aa")) {
+            g.server.expect().get().withPath("/readyz").andReturn(200, "ok").always();
+            String hsId = Json.obj(server.json("POST", "/api/deploy/headscale", "{\"name\":\"hs-job\"}").body()).getString("id");
+            server.json("POST", "/api/deploy/headscale/" + hsId + "?action=endpoint", "{\"endpoint\":\"" + fake.url() + "\"}");
+            server.json("POST", "/api/deploy/headscale/" + hsId + "?action=api-key", "{\"value\":\"job-api-key-77aa\"}");
+            String cid = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"gamma\"}").body()).getString("id");
+            assertEquals(200, server.json("POST", "/api/deploy/clusters/" + cid + "?action=attach-kubeconfig",
+                    ClusterApiIT.attachBody(g.kubeconfig("gamma"))).statusCode());
+            // the cluster and its router: the DaemonSet's pod gets ready and its node advertises the routes
+            var router = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            try {
+                router.scheduleWithFixedDelay(() -> {
+                    var ds = g.client.apps().daemonSets().inNamespace("kube-system").withName("tailscale-subnet-router").get();
+                    if (ds != null && ds.getStatus() == null) {
+                        ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(1)
+                                .withCurrentNumberScheduled(1).withNumberReady(1).withUpdatedNumberScheduled(1).build());
+                        g.client.apps().daemonSets().inNamespace("kube-system").resource(ds).updateStatus();
+                        fake.join("guildnet-" + cid + "-router-node-1", "cluster-" + cid, "10.244.0.0/16");
+                    }
+                }, 100, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                HttpResponse<String> r = server.json("POST", "/api/jobs", "{\"kind\":\"headscale.provision\",\"spec\":{\"id\":\"" + cid
+                        + "\",\"headscale\":\"" + hsId + "\",\"routes\":\"10.244.0.0/16\",\"rolloutTimeoutSeconds\":60}}");
+                assertEquals(202, r.statusCode(), r.body());
+                String jobId = Json.obj(r.body()).getString("jobId");
+                long until = System.currentTimeMillis() + 120_000;
+                JsonObject rec;
+                do {
+                    Thread.sleep(300);
+                    rec = Json.obj(server.get("/api/jobs/" + jobId).body());
+                } while (!List.of("succeeded", "failed", "canceled").contains(rec.getString("status")) && System.currentTimeMillis() < until);
+                String logs = server.get("/api/jobs-logs/" + jobId).body();
+                assertEquals("succeeded", rec.getString("status"), rec + "\n" + logs);
+                assertEquals("tailnet-provision", Json.obj(server.get("/api/batch/executions/" + jobId).body()).getString("job"));
+                JsonObject st = Json.obj(server.get("/api/cluster/" + cid + "/status").body());
+                assertTrue(st.getBoolean("tsnetAvailable"), st.toString());
+                assertTrue(fake.routes.stream().allMatch(io.guildnet.tailnet.FakeHeadscale.Route::enabled));
+                String report = server.get("/api/batch/executions/" + jobId + "/report").body();
+                for (var k : fake.keys) {
+                    assertFalse(logs.contains(k.key()) || report.contains(k.key()) || server.messagesLog().contains(k.key()), "a minted key leaked");
+                }
+            } finally {
+                router.shutdownNow();
+            }
+        }
+    }
 }
