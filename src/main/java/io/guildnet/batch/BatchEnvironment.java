@@ -215,7 +215,17 @@ public class BatchEnvironment {
         boolean probe = !"false".equals(p.getProperty("probeWorkspace"));
         Duration timeout = p.getProperty("probeTimeoutMs") != null ? Duration.ofMillis(Long.parseLong(p.getProperty("probeTimeoutMs"))) : probeTimeout;
         return new VerifyContext(inst.id(), inst.client(), inst.settings().namespace(), () -> embeddedOperator(inst),
-                this::hostHealth, databases(), probe, timeout, stop);
+                this::hostHealth, databases(), probe, timeout, stop, () -> tailnet(inst));
+    }
+
+    /** The cluster's connector health, or a stopped one when it has tailnet settings but no connector; empty without. */
+    static Optional<jakarta.json.JsonObject> tailnet(ClusterInstance inst) {
+        var live = inst.part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class);
+        if (live.isPresent()) return Optional.of(live.get().health());
+        String login = inst.settings().string("ts_login_server");
+        if (login.isEmpty()) return Optional.empty();
+        return Optional.of(jakarta.json.Json.createObjectBuilder().add("status", "stopped").add("loginServer", login)
+                .add("error", "no connector: is the client auth key (ts_client_auth) set?").build());
     }
 
     VerifyContext.HostHealth hostHealth() {
