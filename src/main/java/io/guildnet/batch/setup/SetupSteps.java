@@ -25,7 +25,7 @@ import java.util.Map;
 /** The steps of guildnet-setup, in order (seed 002's layers). */
 public final class SetupSteps {
 
-    public static final String TAILNET_ABSENT = "tailnet provisioning is not part of this build yet; nothing to provision";
+    public static final String TAILNET_ABSENT = "tailnet provisioning is its own job: run tailnet-provision (anchor kind headscale.provision) for this cluster";
 
     private SetupSteps() {}
 
