@@ -386,7 +386,13 @@ public final class Connector implements ClusterEgress {
         boolean changed = !s.equals(status);
         status = s;
         lastError = error;
-        if (changed && !"stopped".equals(s)) scheduler.execute(() -> onChange.accept(this));
+        if (changed && !"stopped".equals(s)) {
+            try {
+                scheduler.execute(() -> onChange.accept(this));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the application is stopping: nobody is listening any more, and supervision must not die on it
+            }
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -429,10 +435,11 @@ public final class Connector implements ClusterEgress {
         p.descendants().forEach(ProcessHandle::destroy);
         p.destroy();
         try {
-            if (!p.waitFor(1500, TimeUnit.MILLISECONDS)) {
+            // within the cluster instance's close budget (1.8 s for all its parts)
+            if (!p.waitFor(1000, TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                p.waitFor(500, TimeUnit.MILLISECONDS);
+                p.waitFor(300, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
