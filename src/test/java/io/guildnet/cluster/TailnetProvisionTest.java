@@ -187,4 +187,30 @@ class TailnetProvisionTest {
         assertTrue(registry.get(id).part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class).isEmpty());
         assertNotNull(report.getJsonArray("steps"));
     }
+
+    @Test
+    void guildnetSetupsTailnetStepRunsTheProvisioningAndFailsWhenItRollsBack() throws Exception {
+        KubernetesMockServer s = mocks.crud(true);
+        String id = cluster(s);
+        var step = io.guildnet.batch.setup.SetupSteps.byName("tailnet");
+        SetupContext base = ctx(id);
+        SetupContext none = new SetupContext(id, base.client(), base.namespace(), null, Map::of, Optional.empty(), null, base.verify(),
+                base.log(), () -> false, c -> Optional.empty());
+        assertEquals("skipped", step.apply(none).outcome());
+
+        TailnetProvision ok = provision(id, Duration.ofSeconds(20));
+        actAsRouter(s, "cluster-" + id, ok.routerHostname() + "-node-1");
+        SetupContext withTailnet = new SetupContext(id, base.client(), base.namespace(), null, Map::of, Optional.empty(), null, base.verify(),
+                base.log(), () -> false, c -> Optional.of(ok.run(c, SetupRunner.real(), new SetupRunner.Policy(0, Duration.ofMillis(10), Duration.ofMillis(10)))));
+        var r = step.apply(withTailnet);
+        assertEquals("unchanged", r.outcome(), r.message());
+        assertTrue(r.message().contains("connector"), r.message());
+
+        SetupContext failing = new SetupContext(id, base.client(), base.namespace(), null, Map::of, Optional.empty(), null, base.verify(),
+                base.log(), () -> false, c -> Optional.of(jakarta.json.Json.createObjectBuilder().add("status", "rolled_back")
+                .add("failed_step", "rollout").add("error", "not ready").add("steps", jakarta.json.Json.createArrayBuilder())
+                .add("rolled_back", jakarta.json.Json.createArrayBuilder()).build()));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.guildnet.batch.setup.SetupFailure.class, () -> step.apply(failing));
+        assertTrue(e.permanent() && e.getMessage().contains("rollout"), e.getMessage());
+    }
 }

@@ -101,7 +101,7 @@ public class TailnetProvisionBatchlet extends StepExit {
                 : usable.size() + " Headscale records could be used: give the parameter headscale");
     }
 
-    static String manifest() throws IOException {
+    public static String manifest() throws IOException {
         try (InputStream in = TailnetProvisionBatchlet.class.getClassLoader().getResourceAsStream("META-INF/k8s/tailscale-router.yaml")) {
             if (in == null) throw new IOException("META-INF/k8s/tailscale-router.yaml is missing from the application");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
