@@ -88,7 +88,8 @@ public final class Connector implements ClusterEgress {
 
     /** Creates the state dir (0700) and starts supervising; the first launch runs at once in the background. */
     public Connector start() throws IOException {
-        SecureFiles.privateDir(spec.stateDir().getParent());
+        // only the connector's own dir is made 0700: its parent may be a user's directory (ts_state_path)
+        Files.createDirectories(spec.stateDir().getParent());
         SecureFiles.privateDir(spec.stateDir());
         Files.deleteIfExists(spec.stateDir().resolve(KEY_FILE)); // a leftover of a crash mid-up
         synchronized (this) {

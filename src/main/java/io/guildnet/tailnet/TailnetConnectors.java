@@ -47,7 +47,14 @@ public final class TailnetConnectors implements ClusterEgress.Factory {
         Optional<String> key = clientAuthKey.get().filter(k -> !k.isBlank());
         if (key.isEmpty()) return Optional.empty();
         String custom = s.string("ts_state_path");
-        Path dir = custom.isEmpty() ? config.stateDir(clusterId) : Path.of(custom);
+        Path dir = custom.isEmpty() ? config.stateDir(clusterId) : custom(custom);
+        if (custom.isEmpty()) {
+            try {
+                io.guildnet.security.SecureFiles.privateDir(config.root());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + config.root() + ": " + e.getMessage(), e);
+            }
+        }
         Connector c = new Connector(new Connector.Spec(clusterId, login, key.get(), dir, config.nodeName(clusterId)), config, scheduler, clock,
                 changed -> {
                     if ("stopped".equals(changed.status())) live.remove(clusterId, changed);
@@ -73,6 +80,29 @@ public final class TailnetConnectors implements ClusterEgress.Factory {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A {@code ts_state_path}: absolute, and new, empty or already a connector's directory — the connector makes it
+     * 0700 and writes into it, so an existing directory of something else (a home directory…) is refused.
+     */
+    static Path custom(String raw) {
+        Path p = Path.of(raw);
+        if (!p.isAbsolute()) throw new IllegalArgumentException("ts_state_path must be an absolute path");
+        if (java.nio.file.Files.isDirectory(p)) {
+            try (var list = java.nio.file.Files.list(p)) {
+                boolean empty = list.findAny().isEmpty();
+                boolean ours = java.nio.file.Files.exists(p.resolve(Connector.LOG_FILE)) || java.nio.file.Files.exists(p.resolve("tailscaled.state"));
+                if (!empty && !ours) {
+                    throw new IllegalArgumentException("ts_state_path " + p + " is a non-empty directory that is not a connector's state dir");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (java.nio.file.Files.exists(p)) {
+            throw new IllegalArgumentException("ts_state_path " + p + " exists and is not a directory");
+        }
+        return p;
     }
 
     /** The live connector of a cluster, if it has one. */

@@ -166,4 +166,27 @@ class ConnectorTest {
         assertEquals(63, c.nodeName("x".repeat(80)).length());
         assertEquals(tmp.resolve("cluster-alpha"), c.stateDir("alpha"));
     }
+
+    @Test
+    void aCustomStateDirMustBeAbsoluteAndNewEmptyOrAConnectorsOwn() throws Exception {
+        TailnetConnectors cs = new TailnetConnectors(config, exec, Clock.systemUTC(), null);
+        var withPath = (java.util.function.Function<String, io.guildnet.cluster.ClusterSettings>) p -> io.guildnet.cluster.ClusterSettings.empty()
+                .apply(jakarta.json.Json.createObjectBuilder().add("ts_login_server", "https://hs.test").add("ts_state_path", p).build(),
+                        new java.util.HashSet<>(), new String[1]);
+        Path home = Files.createDirectories(tmp.resolve("someones-home"));
+        Files.writeString(home.resolve(".profile"), "x");
+        var before = Files.getPosixFilePermissions(home);
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> cs.open("c1", withPath.apply(home.toString()), () -> Optional.of(KEY)));
+        assertTrue(refused.getMessage().contains("not a connector's state dir"), refused.getMessage());
+        assertEquals(before, Files.getPosixFilePermissions(home), "nothing was chmod-ed");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> cs.open("c1", withPath.apply("relative/dir"), () -> Optional.of(KEY)));
+        Path fresh = tmp.resolve("custom/state");
+        Connector c = (Connector) cs.open("c1", withPath.apply(fresh.toString()), () -> Optional.of(KEY)).orElseThrow();
+        connectors.add(c);
+        assertEquals(fresh, c.stateDir());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+        assertTrue(cs.open("c2", io.guildnet.cluster.ClusterSettings.empty(), () -> Optional.of(KEY)).isEmpty(), "no login server: no connector");
+    }
 }
