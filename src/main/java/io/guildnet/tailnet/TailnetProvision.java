@@ -79,6 +79,7 @@ public final class TailnetProvision {
             @Override public boolean clientKeySet() { return clusters.store().secretSet(id); }
 
             @Override public void updateTailnet(String loginServer, String clientKey) {
+                if (loginServer == null && clientKey == null) return;
                 var b = Json.createObjectBuilder();
                 if (loginServer != null) b.add("ts_login_server", loginServer);
                 if (clientKey != null) b.add(ClusterSettings.SECRET_FIELD, clientKey);
@@ -97,6 +98,9 @@ public final class TailnetProvision {
     private final HeadscaleClient headscale;
     private final ClusterAccess cluster;
     private final Map<String, String> mintedKeys = new ConcurrentHashMap<>(); // key id -> key, for a rollback's expire
+    // the client key minted by "keys", stored by "connector": stored earlier, it would rebuild the cluster's client
+    // to dial through a connector before the router exists (when ts_login_server is already set)
+    private volatile String pendingClientKey;
 
     public TailnetProvision(Spec spec, HeadscaleClient headscale, ClusterAccess cluster) {
         this.spec = spec;
@@ -176,15 +180,14 @@ public final class TailnetProvision {
                 var ck = headscale.createPreAuthKey(user(), true, false, Duration.ofDays(30), List.of());
                 mintedKeys.put(ck.id(), ck.key());
                 ids.add(ck.id());
-                cluster.updateTailnet(null, ck.key());
-                undo.add("clientKeySet", true);
+                pendingClientKey = ck.key();
             }
             return Result.applied((secretThere ? "" : "router key minted into Secret " + SECRET + "; ")
-                    + (clientThere ? "" : "client key minted and stored encrypted"), undo.add("keyIds", ids).build());
+                    + (clientThere ? "" : "client key minted (stored by the connector step)"), undo.add("keyIds", ids).build());
         }
 
         @Override public void rollback(SetupContext ctx, JsonObject undo) throws Exception {
-            if (undo.getBoolean("clientKeySet", false)) cluster.updateTailnet(null, "");
+            pendingClientKey = null;
             if (undo.getBoolean("secretCreated", false)) cluster.client().secrets().inNamespace(NAMESPACE).withName(SECRET).delete();
             for (JsonString id : undo.getJsonArray("keyIds").getValuesAs(JsonString.class)) {
                 String key = mintedKeys.remove(id.getString());
@@ -297,12 +300,16 @@ public final class TailnetProvision {
 
         @Override public Result apply(SetupContext ctx) throws Exception {
             String before = cluster.settings().string("ts_login_server");
+            String key = pendingClientKey;
             Result r;
-            if (before.equals(spec.loginServer()) && cluster.connector().isPresent()) {
+            if (before.equals(spec.loginServer()) && key == null && cluster.connector().isPresent()) {
                 r = Result.unchanged("connector configured");
             } else {
-                cluster.updateTailnet(spec.loginServer(), null);
-                r = Result.applied("connector started", Json.createObjectBuilder().add("previousLoginServer", before).build());
+                // one settings change (one instance rebuild): login server and the minted client key (encrypted)
+                cluster.updateTailnet(before.equals(spec.loginServer()) ? null : spec.loginServer(), key);
+                pendingClientKey = null;
+                r = Result.applied("connector started" + (key == null ? "" : " with the minted client key"),
+                        Json.createObjectBuilder().add("previousLoginServer", before).add("clientKeySet", key != null).build());
             }
             long until = System.nanoTime() + spec.connectorTimeout().toNanos();
             while (true) {
@@ -310,7 +317,7 @@ public final class TailnetProvision {
                 if (c.isPresent() && "ok".equals(c.get().status())) return r;
                 if (System.nanoTime() > until) {
                     String why = c.map(x -> x.health().getString("error", x.status())).orElse("no connector (is ts_client_auth set?)");
-                    if (r.outcome().equals("applied")) cluster.updateTailnet(before, null);
+                    if (r.outcome().equals("applied")) rollback(ctx, r.undo());
                     throw new SetupFailure("connector not ok within " + spec.connectorTimeout().toSeconds() + " s: " + why, true);
                 }
                 sleep(ctx, 200);
@@ -318,7 +325,7 @@ public final class TailnetProvision {
         }
 
         @Override public void rollback(SetupContext ctx, JsonObject undo) {
-            cluster.updateTailnet(undo.getString("previousLoginServer"), null);
+            cluster.updateTailnet(undo.getString("previousLoginServer"), undo.getBoolean("clientKeySet", false) ? "" : null);
         }
     }
 

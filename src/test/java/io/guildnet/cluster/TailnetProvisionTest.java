@@ -213,4 +213,30 @@ class TailnetProvisionTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(io.guildnet.batch.setup.SetupFailure.class, () -> step.apply(failing));
         assertTrue(e.permanent() && e.getMessage().contains("rollout"), e.getMessage());
     }
+
+    @Test
+    void withTheLoginServerAlreadySetTheRouterIsDeployedDirectlyBeforeTheConnectorStarts() throws Exception {
+        KubernetesMockServer s = mocks.crud(true);
+        String id = cluster(s);
+        service.updateSettings(id, jakarta.json.Json.createObjectBuilder().add("ts_login_server", hs.url()).build());
+        TailnetProvision p = provision(id, Duration.ofSeconds(20));
+        java.util.concurrent.atomic.AtomicReference<Boolean> connectorWhenRouterApplied = new java.util.concurrent.atomic.AtomicReference<>();
+        KubernetesClient k = mocks.clientFor(s);
+        exec.scheduleWithFixedDelay(() -> {
+            if (connectorWhenRouterApplied.get() == null
+                    && k.apps().daemonSets().inNamespace("kube-system").withName(TailnetProvision.DAEMONSET).get() != null) {
+                connectorWhenRouterApplied.set(registry.peek(id).flatMap(i -> i.part(io.guildnet.cluster.ClusterEgress.PART,
+                        io.guildnet.cluster.ClusterEgress.class)).isPresent());
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        actAsRouter(s, "cluster-" + id, p.routerHostname() + "-node-1");
+
+        JsonObject report = p.run(ctx(id), SetupRunner.real(), new SetupRunner.Policy(0, Duration.ofMillis(10), Duration.ofMillis(10)));
+
+        assertEquals("succeeded", report.getString("status"), report + "\n" + log);
+        assertEquals(Boolean.FALSE, connectorWhenRouterApplied.get(), "the router was applied through a direct client");
+        assertTrue(store.secretSet(id));
+        assertEquals("ok", registry.get(id).part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class)
+                .orElseThrow().status());
+    }
 }
