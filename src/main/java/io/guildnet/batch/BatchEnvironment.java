@@ -215,7 +215,17 @@ public class BatchEnvironment {
         boolean probe = !"false".equals(p.getProperty("probeWorkspace"));
         Duration timeout = p.getProperty("probeTimeoutMs") != null ? Duration.ofMillis(Long.parseLong(p.getProperty("probeTimeoutMs"))) : probeTimeout;
         return new VerifyContext(inst.id(), inst.client(), inst.settings().namespace(), () -> embeddedOperator(inst),
-                this::hostHealth, databases(), probe, timeout, stop);
+                this::hostHealth, databases(), probe, timeout, stop, () -> tailnet(inst));
+    }
+
+    /** The cluster's connector health, or a stopped one when it has tailnet settings but no connector; empty without. */
+    static Optional<jakarta.json.JsonObject> tailnet(ClusterInstance inst) {
+        var live = inst.part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class);
+        if (live.isPresent()) return Optional.of(live.get().health());
+        String login = inst.settings().string("ts_login_server");
+        if (login.isEmpty()) return Optional.empty();
+        return Optional.of(jakarta.json.Json.createObjectBuilder().add("status", "stopped").add("loginServer", login)
+                .add("error", "no connector: is the client auth key (ts_client_auth) set?").build());
     }
 
     VerifyContext.HostHealth hostHealth() {
@@ -249,7 +259,33 @@ public class BatchEnvironment {
                     ExecutionLogs.writeJsonFile(logs.dir(executionId).resolve("verification.json"), report);
                     return report;
                 },
-                (step, msg) -> logs.info(executionId, step, msg), stop);
+                (step, msg) -> logs.info(executionId, step, msg), stop, c -> provisionTailnet(inst, c));
+    }
+
+    @Inject
+    io.guildnet.cluster.HeadscaleService headscale;
+
+    /**
+     * guildnet-setup's tailnet step: tailnet-provision's steps when the cluster's {@code ts_login_server} is the
+     * endpoint of a Headscale record with an API key; empty otherwise.
+     */
+    Optional<JsonObject> provisionTailnet(ClusterInstance inst, SetupContext ctx) throws java.io.IOException {
+        if (DefaultCluster.ID.equals(inst.id())) return Optional.empty();
+        String login = strip(inst.settings().string("ts_login_server"));
+        if (login.isEmpty()) return Optional.empty();
+        var rec = headscale.list().stream().filter(r -> r.endpoint() != null && strip(r.endpoint()).equals(login) && headscale.apiKeySet(r.id()))
+                .findFirst();
+        if (rec.isEmpty()) return Optional.empty();
+        var spec = new io.guildnet.tailnet.TailnetProvision.Spec(inst.id(), rec.get().endpoint(), "", io.guildnet.tailnet.TailnetProvision.DEFAULT_IMAGE,
+                Duration.ofSeconds(300), Duration.ofSeconds(120), io.guildnet.batch.artifacts.TailnetProvisionBatchlet.manifest());
+        var prov = new io.guildnet.tailnet.TailnetProvision(spec, headscale.client(rec.get().id()).orElseThrow(),
+                io.guildnet.tailnet.TailnetProvision.access(clusters, inst.id()));
+        return Optional.of(prov.run(ctx, SetupRunner.real(), new SetupRunner.Policy(setupPolicy.retries(), setupPolicy.backoff(), setupPolicy.maxBackoff())));
+    }
+
+    private static String strip(String s) {
+        String t = s == null ? "" : s.trim();
+        return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
     }
 
     static String level(io.guildnet.batch.verify.CheckResult.Status s) {

@@ -23,7 +23,11 @@ public enum BatchJob {
             "dryRun", Param.bool(), "retries", Param.integer(0, 10), "backoffMs", Param.integer(0, 60_000))),
     VERIFY("guildnet-verify", List.of("network", "cluster", "database", "application", "report"), Map.of(
             "probeWorkspace", Param.bool(), "probeTimeoutMs", Param.integer(500, 120_000))),
-    DIAGNOSE("guildnet-diagnose", List.of("diagnose"), Map.of("events", Param.integer(1, 500)));
+    DIAGNOSE("guildnet-diagnose", List.of("diagnose"), Map.of("events", Param.integer(1, 500))),
+    TAILNET_PROVISION("tailnet-provision", List.of("provision"), Map.of(
+            "headscale", Param.text("[A-Za-z0-9-]{1,64}"), "routes", Param.text("[0-9a-fA-F:./,]{1,512}"),
+            "image", Param.text("[A-Za-z0-9./:@_-]{1,256}"), "rolloutTimeoutSeconds", Param.integer(5, 3600),
+            "retries", Param.integer(0, 10)));
 
     /** Parameters every job takes. */
     public static final String CLUSTER = "cluster";
@@ -37,7 +41,23 @@ public enum BatchJob {
 
         static Param integer(long min, long max) { return new Param("integer", min, max); }
 
-        String describe() { return type.equals("boolean") ? "true or false" : "a whole number from " + min + " to " + max; }
+        /** A string matching {@code regex} (kept in {@link #PATTERNS}: the record stays comparable). */
+        static Param text(String regex) {
+            PATTERNS.put(regex, java.util.regex.Pattern.compile(regex));
+            return new Param("string:" + regex, 0, 0);
+        }
+
+        String describe() {
+            if (type.startsWith("string:")) return "a string matching " + type.substring(7);
+            return type.equals("boolean") ? "true or false" : "a whole number from " + min + " to " + max;
+        }
+
+        /** In the nested record, not the enum: the enum's constants are built before the enum's own statics. */
+        private static final Map<String, java.util.regex.Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
+    private static boolean matches(Param p, String v) {
+        return Param.PATTERNS.get(p.type().substring(7)).matcher(v).matches();
     }
 
     private final String jobName;
@@ -109,7 +129,10 @@ public enum BatchJob {
                 case FALSE -> "false";
                 default -> throw invalid(k, p.describe());
             };
-            if (p.type().equals("boolean")) {
+            if (p.type().startsWith("string:")) {
+                if (v.getValueType() != JsonValue.ValueType.STRING || !matches(p, raw)) throw invalid(k, p.describe());
+                out.put(k, raw);
+            } else if (p.type().equals("boolean")) {
                 String b = raw.toLowerCase(Locale.ROOT);
                 if (!b.equals("true") && !b.equals("false")) throw invalid(k, p.describe());
                 out.put(k, b);

@@ -24,14 +24,18 @@ public final class LegacyJobs {
             case "cluster.create", "cluster.setup" -> BatchJob.SETUP.jobName();
             case "cluster.verify" -> BatchJob.VERIFY.jobName();
             case "cluster.diagnose" -> BatchJob.DIAGNOSE.jobName();
+            // the anchor's headscale.* kinds provision a cluster's tailnet side (spec.id = the cluster)
+            case "headscale.create", "headscale.provision", "headscale.setup", "tailnet.provision" -> BatchJob.TAILNET_PROVISION.jobName();
             case "db.export", "db.import" -> throw new ApiException(501, "not_implemented",
                     "job kind " + k + " needs the RethinkDB layer, which is not part of this build");
             default -> {
                 if (k.startsWith("headscale.")) {
-                    throw new ApiException(501, "not_implemented", "job kind " + k + " needs tailnet provisioning, which is not part of this build");
+                    throw new ApiException(501, "not_implemented", "job kind " + k + " is not implemented; headscale.create / headscale.provision"
+                            + " run tailnet-provision, and Headscale records are managed under /api/deploy/headscale");
                 }
                 throw ApiException.badRequest("unknown_kind", "unknown job kind '" + k + "'",
-                        Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose")));
+                        Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose",
+                        "headscale.create", "headscale.provision", "tailnet.provision")));
             }
         };
     }

@@ -24,6 +24,11 @@ public class ClientFactory {
     }
 
     public KubernetesClient build(String kubeconfig, ClusterSettings s) {
+        return build(kubeconfig, s, null);
+    }
+
+    /** As {@link #build(String, ClusterSettings)}; every request goes through {@code httpProxy} (a tailnet connector) when given. */
+    public KubernetesClient build(String kubeconfig, ClusterSettings s, java.net.InetSocketAddress httpProxy) {
         Kubeconfigs.validate(kubeconfig);
         Config cfg = Config.fromKubeconfig(kubeconfig);
         String proxy = s.bool("disable_api_proxy") ? "" : s.string("api_proxy_url");
@@ -31,6 +36,13 @@ public class ClientFactory {
         if (s.bool("api_proxy_force_http")) {
             URI u = URI.create(cfg.getMasterUrl());
             cfg.setMasterUrl("http://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath()));
+        }
+        if (httpProxy != null) {
+            String p = "http://" + httpProxy.getHostString() + ":" + httpProxy.getPort();
+            cfg.setHttpProxy(p);
+            cfg.setHttpsProxy(p);
+            // NO_PROXY from the environment must not let a cluster's traffic bypass its connector
+            cfg.setNoProxy(new String[0]);
         }
         cfg.setConnectionTimeout(connectTimeoutMs);
         cfg.setRequestTimeout(requestTimeoutMs);

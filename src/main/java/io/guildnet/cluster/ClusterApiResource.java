@@ -35,10 +35,28 @@ public class ClusterApiResource {
         if (h != null && h.error() != null) b.add("k8sError", h.error());
         if (h != null && h.code() != null) b.add("k8sCode", h.code());
         // port-forwards go through the API server, so they are available when it is reachable
-        b.add("pfAvailable", reachable).add("tsnetAvailable", false);
+        JsonObject ts = tailnet(id);
+        b.add("pfAvailable", reachable).add("tsnetAvailable", ts != null && ts.getBoolean("ok", false));
+        if (ts != null) b.add("tsnet", ts);
         if (!present || !valid) b.add("recommendedAction", "attach_kubeconfig");
+        else if (ts != null && !ts.getBoolean("ok", false) && !"starting".equals(ts.getString("status", ""))) b.add("recommendedAction", "check_tailnet");
         else if (!reachable && h != null && !"checking".equals(h.code())) b.add("recommendedAction", "check_cluster_network");
         return b.add("lastChecked", (h == null ? java.time.Instant.now() : h.checkedAt()).toString()).build();
+    }
+
+    /**
+     * The cluster's tailnet connector health, null when the cluster has no tailnet settings; a
+     * configured cluster without a running connector says why ({@code stopped}).
+     */
+    JsonObject tailnet(String id) {
+        var live = clusters.registry().peek(id).flatMap(i -> i.part(ClusterEgress.PART, ClusterEgress.class));
+        if (live.isPresent()) return live.get().health();
+        ClusterSettings s = clusters.store().settings(id);
+        if (s.string("ts_login_server").isEmpty()) return null;
+        String why = !clusters.store().secretSet(id) ? "no client auth key set (ts_client_auth)"
+                : "the cluster's instance is not running (attach a kubeconfig or check its health)";
+        return Json.createObjectBuilder().add("ok", false).add("status", "stopped").add("clusterId", id)
+                .add("loginServer", s.string("ts_login_server")).add("error", why).build();
     }
 
     /** The per-cluster Server list (anchor shape, extended with url, created_at, error). */
@@ -63,6 +81,9 @@ public class ClusterApiResource {
         // The RethinkDB link is the "rethink" part the database layer attaches to the instance.
         JsonObject rdb = clusters.registry().peek(id).flatMap(i -> i.part("rethink", PartHealth.class)).map(PartHealth::health)
                 .orElse(Json.createObjectBuilder().add("ok", false).add("error", "no RethinkDB connection for this cluster").build());
-        return Json.createObjectBuilder().add("k8s", k8s).add("rdb", rdb).build();
+        JsonObjectBuilder out = Json.createObjectBuilder().add("k8s", k8s).add("rdb", rdb);
+        JsonObject ts = tailnet(id);
+        if (ts != null) out.add("tsnet", ts);
+        return out.build();
     }
 }

@@ -50,6 +50,7 @@ public class ClusterModule {
     private ClusterService service;
     private HeadscaleService headscale;
     private DefaultCluster defaultCluster;
+    private io.guildnet.tailnet.TailnetConnectors tailnet;
 
     @PostConstruct
     void init() {
@@ -57,6 +58,10 @@ public class ClusterModule {
         ClusterStore store = new ClusterStore(state.db(), keyring::box);
         ClientFactory clients = new ClientFactory((int) Math.min(config.clusterCheckTimeoutMs(), 10_000), 10_000);
         ClusterRegistry registry = new ClusterRegistry(store, clients, config.stateDir().resolve("clusters"), executor, executor, clock);
+        var mp = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        tailnet = new io.guildnet.tailnet.TailnetConnectors(
+                io.guildnet.tailnet.TailnetConfig.from(k -> mp.getOptionalValue(k, String.class), config.home()), executor, clock, null);
+        registry.egress(tailnet);
         ClusterHealth health = new ClusterHealth(store, registry, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()),
                 Duration.ofMillis(config.clusterCheckTimeoutMs()), config.kubeProxyAddr(), config.kubectlProxyAutodetect());
         service = new ClusterService(store, registry, health, executor, clock, Duration.ofSeconds(config.bootstrapPrewarmSeconds()));
@@ -163,4 +168,8 @@ public class ClusterModule {
     @Produces
     @Singleton
     HeadscaleService headscaleService() { return headscale; }
+
+    @Produces
+    @Singleton
+    io.guildnet.tailnet.TailnetConnectors tailnetConnectors() { return tailnet; }
 }

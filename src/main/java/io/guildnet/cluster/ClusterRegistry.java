@@ -44,6 +44,7 @@ public final class ClusterRegistry implements AutoCloseable {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final List<Consumer<ClusterInstance>> onStart = new CopyOnWriteArrayList<>();
+    private volatile ClusterEgress.Factory egress = ClusterEgress.Factory.NONE;
     private volatile boolean closed;
 
     public ClusterRegistry(ClusterStore store, ClientFactory clients, Path clustersRoot,
@@ -59,6 +60,20 @@ public final class ClusterRegistry implements AutoCloseable {
     /** Later layers (operator, database link, health monitor…) hook into every new instance here. */
     public void onInstanceStart(Consumer<ClusterInstance> hook) {
         onStart.add(hook);
+    }
+
+    /** How instances whose settings name a tailnet open their connector (before their client is built). */
+    public void egress(ClusterEgress.Factory f) {
+        this.egress = f == null ? ClusterEgress.Factory.NONE : f;
+    }
+
+    /** Drops the egress state of a deleted cluster (after {@link #close(String)}). */
+    void forgetEgress(String id) {
+        try {
+            egress.forget(id);
+        } catch (RuntimeException e) {
+            LOG.warning("cluster " + id + ": tailnet state not removed: " + e.getMessage());
+        }
     }
 
     public Path stateDir(String id) { return clustersRoot.resolve(id); }
@@ -129,16 +144,25 @@ public final class ClusterRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new ApiException(503, "state_unavailable", "cannot create " + dir + ": " + e.getMessage());
         }
+        // the connector first: the client is built to dial through it, never around it
+        ClusterEgress out;
+        try {
+            out = egress.open(id, settings, () -> store.tailnetClientKey(id)).orElse(null);
+        } catch (RuntimeException e) {
+            throw new ApiException(503, "tailnet_connector", "cannot start the tailnet connector: " + e.getMessage());
+        }
         KubernetesClient client;
         try {
-            client = clients.build(kubeconfig, settings);
-        } catch (ApiException e) {
-            throw e;
+            client = out == null ? clients.build(kubeconfig, settings) : clients.build(kubeconfig, settings, out.httpProxy());
         } catch (RuntimeException e) {
+            if (out != null) out.close();
+            if (e instanceof ApiException a) throw a;
             throw new ApiException(503, "cluster_client", "cannot build the Kubernetes client: " + e.getMessage());
         }
-        LOG.info("cluster " + id + ": instance started (" + client.getMasterUrl() + ")");
-        return new ClusterInstance(id, client, settings, dir, scheduler, executor);
+        LOG.info("cluster " + id + ": instance started (" + client.getMasterUrl() + (out == null ? "" : " via its tailnet connector") + ")");
+        ClusterInstance inst = new ClusterInstance(id, client, settings, dir, scheduler, executor);
+        if (out != null) inst.attach(ClusterEgress.PART, out);
+        return inst;
     }
 
     /** Closes and forgets the instance (and any remembered failure); the next {@link #get} rebuilds. */

@@ -87,6 +87,7 @@ public final class ClusterService {
         // built its instance before close(id) takes the lock, so no instance outlives the delete
         store.delete(id);
         registry.close(id);
+        registry.forgetEgress(id);
         health.forget(id);
         try {
             SecureFiles.deleteTree(registry.stateDir(id));
@@ -290,6 +291,7 @@ public final class ClusterService {
     private void rollback(String id) {
         store.delete(id); // before close: see delete
         registry.close(id);
+        registry.forgetEgress(id);
         health.forget(id);
         try {
             SecureFiles.deleteTree(registry.stateDir(id));

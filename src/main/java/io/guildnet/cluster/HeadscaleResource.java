@@ -33,7 +33,8 @@ public class HeadscaleResource {
 
     JsonObject json(HeadscaleRecord r) {
         JsonObjectBuilder b = Json.createObjectBuilder().add("id", r.id()).add("name", r.name()).add("type", r.type())
-                .add("state", r.state()).add("createdAt", r.createdAt()).add("preauth_key_set", headscale.preauthSet(r.id()));
+                .add("state", r.state()).add("createdAt", r.createdAt()).add("preauth_key_set", headscale.preauthSet(r.id()))
+                .add("api_key_set", headscale.apiKeySet(r.id()));
         if (r.endpoint() != null) b.add("endpoint", r.endpoint());
         if (r.updatedAt() != null) b.add("updatedAt", r.updatedAt());
         return b.build();
@@ -82,6 +83,15 @@ public class HeadscaleResource {
         return action(id, action, body);
     }
 
+    private static boolean bool(JsonObject o, String f, boolean dflt) {
+        if (!o.containsKey(f)) return dflt;
+        var v = o.get(f).getValueType();
+        if (v != jakarta.json.JsonValue.ValueType.TRUE && v != jakarta.json.JsonValue.ValueType.FALSE) {
+            throw ApiException.badRequest("invalid_field", f + " must be a boolean", java.util.Map.of("field", f));
+        }
+        return v == jakarta.json.JsonValue.ValueType.TRUE;
+    }
+
     private JsonObject action(String id, String action, String body) {
         switch (action) {
             case "endpoint" -> {
@@ -92,10 +102,34 @@ public class HeadscaleResource {
             }
             case "preauth-key" -> {
                 JsonObject o = JsonInput.object(body);
+                if (o.containsKey("value")) {
+                    JsonInput.onlyFields(o, Set.of("value"));
+                    headscale.setPreauthKey(id, JsonInput.string(o, "value"));
+                    return Json.createObjectBuilder().add("ok", true).build();
+                }
+                // mint through Headscale's REST API; the key is stored (encrypted), never returned
+                JsonInput.onlyFields(o, Set.of("user", "reusable", "ephemeral", "expiration_hours"));
+                if (!o.containsKey("user")) throw ApiException.badRequest("missing_field", "give {\"value\"} to store a key or {\"user\"} to mint one",
+                        java.util.Map.of("field", "user"));
+                if (o.containsKey("expiration_hours") && o.get("expiration_hours").getValueType() != jakarta.json.JsonValue.ValueType.NUMBER) {
+                    throw ApiException.badRequest("invalid_field", "expiration_hours must be a number", java.util.Map.of("field", "expiration_hours"));
+                }
+                boolean reusable = bool(o, "reusable", true);
+                boolean ephemeral = bool(o, "ephemeral", false);
+                long hours = o.containsKey("expiration_hours") ? o.getJsonNumber("expiration_hours").longValue() : 24;
+                HeadscaleService.Minted m = headscale.mintPreauthKey(id, JsonInput.string(o, "user"), reusable, ephemeral,
+                        java.time.Duration.ofHours(hours));
+                return Json.createObjectBuilder().add("ok", true).add("minted", true).add("user", m.user()).add("reusable", m.reusable())
+                        .add("ephemeral", m.ephemeral()).add("expiration", m.expiration()).add("preauth_key_set", true).build();
+            }
+            case "api-key" -> {
+                JsonObject o = JsonInput.object(body);
                 JsonInput.onlyFields(o, Set.of("value"));
-                headscale.setPreauthKey(id, JsonInput.string(o, "value"));
+                headscale.setApiKey(id, JsonInput.string(o, "value"));
                 return Json.createObjectBuilder().add("ok", true).build();
             }
+            case "start", "stop", "destroy" -> throw new ApiException(409, "headscale_not_managed_here",
+                    "the Host App does not operate Headscale deployments yet: run it yourself (a container or k8s) and set its endpoint and API key");
             case "health" -> {
                 HeadscaleService.Health h = headscale.check(id);
                 JsonObjectBuilder b = Json.createObjectBuilder().add("status", h.status());
@@ -104,7 +138,7 @@ public class HeadscaleResource {
                 return b.build();
             }
             default -> throw ApiException.badRequest("unsupported_action",
-                    "unknown action '" + action + "' (supported: endpoint, preauth-key, health; provisioning comes with the tailnet job)");
+                    "unknown action '" + action + "' (supported: endpoint, api-key, preauth-key, health)");
         }
     }
 }

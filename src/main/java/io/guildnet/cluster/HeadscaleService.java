@@ -51,6 +51,61 @@ public final class HeadscaleService {
 
     static String preauthId(String id) { return "hs:" + id + ":preauth"; }
 
+    static String apiKeyId(String id) { return "hs:" + id + ":apikey"; }
+
+    /** The stored pre-auth key (decrypted), for the provisioning job; never shown by the API. */
+    public Optional<String> preauthKey(String id) { return decrypt(preauthId(id)); }
+
+    /** Stores the Headscale API key (encrypted); with an endpoint it makes minting and health use the REST API. */
+    public void setApiKey(String id, String value) {
+        require(id);
+        if (value == null || value.isBlank()) throw ApiException.badRequest("missing_value", "value is required");
+        write(c -> {
+            credentials.put(c, new Credential(apiKeyId(id), "headscale", id, "headscale.apikey",
+                    box.get().encrypt(value.trim(), apiKeyId(id)), clock.instant().toString()));
+            return null;
+        });
+        cache.remove(id);
+    }
+
+    public boolean apiKeySet(String id) {
+        return read(c -> credentials.get(c, apiKeyId(id))).isPresent();
+    }
+
+    /** A REST client for the record's Headscale; empty without an endpoint or API key. */
+    public Optional<io.guildnet.tailnet.HeadscaleClient> client(String id) {
+        HeadscaleRecord r = require(id);
+        if (r.endpoint() == null || r.endpoint().isBlank()) return Optional.empty();
+        return decrypt(apiKeyId(id)).map(k -> new io.guildnet.tailnet.HeadscaleClient(r.endpoint(), k, Duration.ofSeconds(5)));
+    }
+
+    /** What a mint returns to the caller: everything but the key (stored encrypted as the record's pre-auth key). */
+    public record Minted(String user, boolean reusable, boolean ephemeral, String expiration) {}
+
+    /**
+     * Creates {@code user} if needed and mints a pre-auth key through the REST API, stored (encrypted)
+     * as the record's pre-auth key. 409 {@code headscale_api_not_configured} without endpoint/API key;
+     * 502 with the Headscale code when Headscale fails.
+     */
+    public Minted mintPreauthKey(String id, String user, boolean reusable, boolean ephemeral, Duration validFor) {
+        if (user == null || !user.matches("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")) {
+            throw ApiException.badRequest("invalid_field", "user must be a lower-case DNS label (e.g. cluster-alpha)", Map.of("field", "user"));
+        }
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(Duration.ofDays(365)) > 0) {
+            throw ApiException.badRequest("invalid_field", "expiration_hours must be between 1 and 8760", Map.of("field", "expiration_hours"));
+        }
+        var hs = client(id).orElseThrow(() -> new ApiException(409, "headscale_api_not_configured",
+                "set the endpoint (?action=endpoint) and an API key (?action=api-key) first, or give {\"value\"} to store a key"));
+        try {
+            hs.ensureUser(user);
+            var k = hs.createPreAuthKey(user, reusable, ephemeral, validFor, java.util.List.of());
+            setPreauthKey(id, k.key());
+            return new Minted(user, k.reusable(), k.ephemeral(), k.expiration());
+        } catch (io.guildnet.tailnet.HeadscaleClient.HeadscaleException e) {
+            throw new ApiException(502, e.code(), e.getMessage());
+        }
+    }
+
     public List<HeadscaleRecord> list() { return read(c -> repo.list(c)); }
 
     public HeadscaleRecord require(String id) {
@@ -73,6 +128,7 @@ public final class HeadscaleService {
         write(c -> {
             repo.delete(c, id);
             credentials.delete(c, preauthId(id));
+            credentials.delete(c, apiKeyId(id));
             return null;
         });
         cache.remove(id);
@@ -115,8 +171,21 @@ public final class HeadscaleService {
     public Health check(String id) {
         HeadscaleRecord r = require(id);
         Health h;
+        Optional<io.guildnet.tailnet.HeadscaleClient> api = r.endpoint() == null || r.endpoint().isBlank() ? Optional.empty() : client(id);
         if (r.endpoint() == null || r.endpoint().isBlank()) {
             h = new Health("unknown", "no_endpoint", "no endpoint set; POST ?action=endpoint first", clock.instant());
+        } else if (api.isPresent()) {
+            // the real thing: Headscale's own /health, then an authenticated call proves the API key
+            try {
+                if (!api.get().healthy()) {
+                    h = new Health("error", "headscale_unhealthy", "Headscale /health did not answer 200", clock.instant());
+                } else {
+                    api.get().users();
+                    h = new Health("ok", null, null, clock.instant());
+                }
+            } catch (io.guildnet.tailnet.HeadscaleClient.HeadscaleException e) {
+                h = new Health("error", e.code(), e.getMessage(), clock.instant());
+            }
         } else {
             URI u = URI.create(r.endpoint());
             int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
@@ -144,6 +213,16 @@ public final class HeadscaleService {
             }, executor);
         }
         return h != null ? h : new Health("unknown", "checking", null, clock.instant());
+    }
+
+    private Optional<String> decrypt(String credId) {
+        return read(c -> credentials.get(c, credId)).map(cr -> {
+            try {
+                return box.get().decrypt(cr.value(), credId);
+            } catch (io.guildnet.security.SecretException e) {
+                throw new ApiException(503, "secret_unreadable", "stored secret " + credId + " cannot be read: " + e.getMessage());
+            }
+        });
     }
 
     private <T> T read(Database.Work<T> w) {

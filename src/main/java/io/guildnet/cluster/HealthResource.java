@@ -53,6 +53,12 @@ public class HealthResource {
                 if (h.note() != null) b.add("note", h.note());
                 b.add("checkedAt", h.checkedAt().toString());
             }
+            clusters.registry().peek(r.id()).flatMap(i -> i.part(ClusterEgress.PART, ClusterEgress.class)).ifPresent(t -> {
+                JsonObject th = t.health();
+                JsonObjectBuilder tb = Json.createObjectBuilder().add("status", th.getString("status")).add("ip", th.getString("ip", ""));
+                if (th.containsKey("error")) tb.add("error", th.getString("error"));
+                b.add("tsnet", tb);
+            });
             cs.add(b);
         }
         return Json.createObjectBuilder().add("headscale", hs).add("clusters", cs).build();

@@ -67,6 +67,11 @@ public final class ClusterProxy implements AutoCloseable {
     private volatile long saTokenRead;
 
     public ClusterProxy(String clusterId, KubernetesClient client, ProxyConfig config, boolean inCluster) {
+        this(clusterId, client, config, inCluster, Proxy.NO_PROXY);
+    }
+
+    /** As above; {@code via} (the cluster's tailnet connector, a SOCKS5 proxy) carries every connection to the cluster. */
+    public ClusterProxy(String clusterId, KubernetesClient client, ProxyConfig config, boolean inCluster, Proxy via) {
         this.clusterId = clusterId;
         this.client = client;
         this.config = config;
@@ -76,7 +81,8 @@ public final class ClusterProxy implements AutoCloseable {
             case "off" -> false;
             default -> inCluster;
         };
-        this.via = () -> Proxy.NO_PROXY;
+        Proxy through = via == null ? Proxy.NO_PROXY : via;
+        this.via = () -> through;
         Config c = client.getConfiguration();
         URI u = URI.create(c.getMasterUrl());
         String scheme = u.getScheme() == null ? "https" : u.getScheme().toLowerCase();
@@ -92,7 +98,7 @@ public final class ClusterProxy implements AutoCloseable {
         }
         String host = u.getHost();
         if (host != null && host.startsWith("[")) host = host.substring(1, host.length() - 1);
-        this.api = new Upstream(scheme, host, port, tls, !c.isTrustCerts() && !c.isDisableHostnameVerification(), Proxy.NO_PROXY);
+        this.api = new Upstream(scheme, host, port, tls, !c.isTrustCerts() && !c.isDisableHostnameVerification(), through);
         String p = u.getRawPath() == null ? "" : u.getRawPath();
         this.apiBasePath = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
@@ -224,7 +230,7 @@ public final class ClusterProxy implements AutoCloseable {
         if (!o.usePortForward() && pod != null) hops.add(portForwardHop(t, pod));
         if (direct && t.clusterIp() != null) {
             hops.add(new Hop(ProxyPath.DIRECT, () -> new Upstream(t.scheme(), t.clusterIp(), t.servicePort(),
-                    "https".equals(t.scheme()) ? Insecure.socketFactory() : null, false, Proxy.NO_PROXY), "", new HeaderList(), false,
+                    "https".equals(t.scheme()) ? Insecure.socketFactory() : null, false, via.get()), "", new HeaderList(), false,
                     why -> forget(t.ns(), t.name())));
         }
         return hops;

@@ -249,7 +249,9 @@ public class ProxyService {
             p = inst.part(ClusterProxy.PART, ClusterProxy.class);
             if (p.isPresent()) return p.get();
             boolean inCluster = DefaultCluster.ID.equals(inst.id()) && System.getenv("KUBERNETES_SERVICE_HOST") != null;
-            ClusterProxy cp = inst.attach(ClusterProxy.PART, new ClusterProxy(inst.id(), inst.client(), config, inCluster));
+            java.net.Proxy via = inst.part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class)
+                    .map(io.guildnet.cluster.ClusterEgress::socks).orElse(java.net.Proxy.NO_PROXY);
+            ClusterProxy cp = inst.attach(ClusterProxy.PART, new ClusterProxy(inst.id(), inst.client(), config, inCluster, via));
             long every = Math.max(1000, Math.min(60_000, config.portForwardIdleMs() / 4));
             inst.every(java.time.Duration.ofMillis(every), java.time.Duration.ofMillis(every), cp.forwards()::evictIdle);
             return cp;

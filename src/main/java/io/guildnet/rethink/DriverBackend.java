@@ -51,7 +51,14 @@ public final class DriverBackend implements RethinkBackend {
     /** Opens a connection (connect timeout {@code timeout}); the caller owns the result. */
     public static DriverBackend connect(String host, int port, String user, String password, Duration timeout,
                                         ExecutorService executor, Duration queryTimeout) {
+        return connect(host, port, user, password, timeout, executor, queryTimeout, null);
+    }
+
+    /** As above; {@code sockets} (e.g. through a cluster's tailnet connector) opens the TCP connection when given. */
+    public static DriverBackend connect(String host, int port, String user, String password, Duration timeout,
+                                        ExecutorService executor, Duration queryTimeout, com.rethinkdb.net.ConnectionSocket.Factory sockets) {
         Connection.Builder b = new Connection.Builder().hostname(host).port(port).timeout(timeout.toMillis());
+        if (sockets != null) b = b.socketFactory(sockets);
         if (user != null && !user.isBlank()) b = b.user(user, password == null ? "" : password);
         try {
             return new DriverBackend(b.connect(), executor, queryTimeout);

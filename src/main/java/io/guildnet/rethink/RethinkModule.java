@@ -122,8 +122,11 @@ public class RethinkModule {
             };
             target = () -> new RethinkLink.Target(List.of(new Discovery.Candidate("memory", "memory", 0, null, null)), null, "memory");
         } else {
+            // a cluster on a tailnet: the driver's connection goes through its connector too
             connector = (h, p, c) -> DriverBackend.connect(h, p, c == null ? null : c.user(), c == null ? null : c.password(),
-                    config.connectTimeout(), executor, config.queryTimeout());
+                    config.connectTimeout(), executor, config.queryTimeout(),
+                    inst.part(io.guildnet.cluster.ClusterEgress.PART, io.guildnet.cluster.ClusterEgress.class)
+                            .map(e -> (com.rethinkdb.net.ConnectionSocket.Factory) new io.guildnet.tailnet.SocksRethinkSockets(e.socks())).orElse(null));
             target = () -> {
                 RethinkLink.Creds creds = creds(inst);
                 String ns = config.namespace() != null ? config.namespace() : inst.settings().namespace();

@@ -147,4 +147,59 @@ class VerifierTest {
         assertTrue(results.get(2).json().getString("suggestion").contains("Changefeeds"));
         assertEquals("fail", Verifier.layerStatus(results));
     }
+
+    private static JsonObject connector(String status, String loginServer, int peersOnline) {
+        var b = jakarta.json.Json.createObjectBuilder().add("status", status).add("loginServer", loginServer).add("ip", "100.64.0.7")
+                .add("fqdn", "guildnet-c1-host.tailnet.test").add("peers", 1).add("peersOnline", peersOnline);
+        if (!"ok".equals(status)) b.add("error", "tailscaled exited with code 1");
+        return b.build();
+    }
+
+    private List<io.guildnet.batch.verify.CheckResult> network(JsonObject tailnet) {
+        var ctx = new VerifyContext("c1", k8s.client, "default", Optional::empty, () -> new VerifyContext.HostHealth(true, "ok"),
+                DatabaseProbes.NONE, false, Duration.ofSeconds(8), () -> false, () -> Optional.ofNullable(tailnet));
+        return new Verifier(Clock.systemUTC()).layer("network", ctx, r -> { });
+    }
+
+    private static Map<String, io.guildnet.batch.verify.CheckResult> byCode(List<io.guildnet.batch.verify.CheckResult> rs) {
+        return rs.stream().collect(Collectors.toMap(r -> r.check().code(), r -> r));
+    }
+
+    @Test
+    void tailnetChecksCoverTheConnectorHeadscaleAndTheRouterWhenTheClusterHasATailnet() throws Exception {
+        k8s = new KubeDouble().accessReviews(true).readyNode();
+        try (java.net.ServerSocket headscale = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            String login = "http://127.0.0.1:" + headscale.getLocalPort();
+            var none = byCode(network(null));
+            assertEquals("skip", none.get("NET04").status().wire());
+            assertEquals("skip", none.get("NET06").status().wire());
+
+            // connector ok, Headscale up, but no router yet
+            var noRouter = byCode(network(connector("ok", login, 0)));
+            assertEquals("pass", noRouter.get("NET04").status().wire(), noRouter.get("NET04").message());
+            assertEquals("pass", noRouter.get("NET05").status().wire(), noRouter.get("NET05").message());
+            assertEquals("fail", noRouter.get("NET06").status().wire());
+
+            k8s.client.apps().daemonSets().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+                    .withNewMetadata().withName("tailscale-subnet-router").withNamespace("kube-system").endMetadata()
+                    .withNewSpec().withNewSelector().addToMatchLabels("app", "r").endSelector().withNewTemplate().withNewMetadata()
+                    .addToLabels("app", "r").endMetadata().withNewSpec().addNewContainer().withName("t").withImage("x").endContainer()
+                    .endSpec().endTemplate().endSpec().build()).create();
+            var ds = k8s.client.apps().daemonSets().inNamespace("kube-system").withName("tailscale-subnet-router").get();
+            ds.setStatus(new io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder().withDesiredNumberScheduled(2).withNumberReady(2).build());
+            k8s.client.apps().daemonSets().inNamespace("kube-system").resource(ds).updateStatus();
+            var ready = byCode(network(connector("ok", login, 1)));
+            assertEquals("pass", ready.get("NET06").status().wire(), ready.get("NET06").message());
+
+            var degraded = byCode(network(connector("degraded", login, 0)));
+            assertEquals("fail", degraded.get("NET04").status().wire());
+            assertTrue(degraded.get("NET04").message().contains("exited"), degraded.get("NET04").message());
+            assertEquals("skip", degraded.get("NET06").status().wire());
+        }
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertEquals("fail", byCode(network(connector("ok", "http://127.0.0.1:" + closed, 1))).get("NET05").status().wire());
+    }
 }

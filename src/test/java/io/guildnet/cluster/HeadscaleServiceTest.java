@@ -209,4 +209,52 @@ class HeadscaleServiceTest {
         }
         assertEquals(0, hs.list().size());
     }
+
+    // ---- the REST API (fake Headscale) ----------------------------------------------------------
+
+    @Test
+    void mintingCreatesTheUserAndStoresTheKeyEncryptedWithoutReturningIt() throws Exception {
+        try (io.guildnet.tailnet.FakeHeadscale fake = new io.guildnet.tailnet.FakeHeadscale("api-key-123456")) {
+            String id = hs.create("hs1").id();
+            ApiException noApi = assertThrows(ApiException.class, () -> hs.mintPreauthKey(id, "cluster-alpha", true, false, Duration.ofHours(24)));
+            assertEquals(409, noApi.status());
+            assertEquals("headscale_api_not_configured", noApi.code());
+            hs.setEndpoint(id, fake.url());
+            hs.setApiKey(id, "api-key-123456");
+            assertTrue(hs.apiKeySet(id));
+            assertFalse(credential("hs:" + id + ":apikey").contains("api-key-123456"), "the API key is stored encrypted");
+
+            HeadscaleService.Minted m = hs.mintPreauthKey(id, "cluster-alpha", true, false, Duration.ofHours(24));
+            assertEquals("cluster-alpha", m.user());
+            assertTrue(m.reusable());
+            assertFalse(m.toString().contains("hskey-"), "the minted key is not part of what is returned");
+            assertTrue(fake.users.containsKey("cluster-alpha"));
+            String minted = fake.keys.get(0).key();
+            assertEquals(minted, hs.preauthKey(id).orElseThrow());
+            assertFalse(credential("hs:" + id + ":preauth").contains(minted), "the minted key is stored encrypted");
+
+            assertEquals("invalid_field", assertThrows(ApiException.class,
+                    () -> hs.mintPreauthKey(id, "Bad User", true, false, Duration.ofHours(1))).code());
+            fake.failNextPreAuthKey = true;
+            ApiException failed = assertThrows(ApiException.class, () -> hs.mintPreauthKey(id, "cluster-alpha", true, false, Duration.ofHours(1)));
+            assertEquals(502, failed.status());
+            assertEquals("headscale_error", failed.code());
+        }
+    }
+
+    @Test
+    void healthCallsHeadscaleAndReportsAWrongApiKey() throws Exception {
+        try (io.guildnet.tailnet.FakeHeadscale fake = new io.guildnet.tailnet.FakeHeadscale("api-key-123456")) {
+            String id = hs.create("hs1").id();
+            hs.setEndpoint(id, fake.url());
+            hs.setApiKey(id, "api-key-123456");
+            assertEquals("ok", hs.check(id).status());
+            assertTrue(fake.requests.contains("GET /health") && fake.requests.contains("GET /api/v1/user"), fake.requests.toString());
+            hs.setApiKey(id, "wrong-key");
+            HeadscaleService.Health h = hs.check(id);
+            assertEquals("error", h.status());
+            assertEquals("headscale_unauthorized", h.code());
+            assertFalse(h.error().contains("wrong-key"));
+        }
+    }
 }

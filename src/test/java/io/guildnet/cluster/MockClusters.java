@@ -35,9 +35,14 @@ final class MockClusters implements AutoCloseable {
      * server registers at start-up, everything else is stored and served as resources.
      */
     KubernetesMockServer crud() {
+        return crud(false);
+    }
+
+    /** As {@link #crud()}, over TLS (a self-signed certificate; the kubeconfig skips verification) when {@code https}. */
+    KubernetesMockServer crud(boolean https) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer s = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-                responses, new KubernetesMixedDispatcher(responses), false);
+                responses, new KubernetesMixedDispatcher(responses), https);
         s.init(InetAddress.getLoopbackAddress(), 0);
         servers.add(s);
         return s;

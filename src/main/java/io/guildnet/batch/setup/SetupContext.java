@@ -17,7 +17,22 @@ import java.util.function.Supplier;
 public record SetupContext(String clusterId, KubernetesClient client, String namespace, OperatorControl operator,
                            Supplier<Map<String, String>> clusterSettings, Optional<String> rethinkManifest,
                            DatabaseProbe.Factory databases, Supplier<JsonObject> verify,
-                           BiConsumer<String, String> log, BooleanSupplier stopRequested) {
+                           BiConsumer<String, String> log, BooleanSupplier stopRequested, TailnetControl tailnet) {
+
+    /** Without tailnet provisioning (the tailnet step is skipped). */
+    public SetupContext(String clusterId, KubernetesClient client, String namespace, OperatorControl operator,
+                        Supplier<Map<String, String>> clusterSettings, Optional<String> rethinkManifest,
+                        DatabaseProbe.Factory databases, Supplier<JsonObject> verify,
+                        BiConsumer<String, String> log, BooleanSupplier stopRequested) {
+        this(clusterId, client, namespace, operator, clusterSettings, rethinkManifest, databases, verify, log, stopRequested, c -> Optional.empty());
+    }
+
+    /** The cluster's tailnet provisioning (the tailnet-provision job's steps); empty when the cluster has no tailnet settings. */
+    @FunctionalInterface
+    public interface TailnetControl {
+        /** Runs the provisioning; its report ({@code status}, {@code steps}, {@code rolled_back}…), or empty when there is nothing to provision. */
+        Optional<JsonObject> provision(SetupContext ctx) throws Exception;
+    }
 
     /** The cluster's Workspace operator as setup sees it. */
     public interface OperatorControl {

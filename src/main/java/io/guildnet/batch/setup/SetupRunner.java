@@ -64,11 +64,16 @@ public final class SetupRunner {
 
     /** Rolls back {@code applied} newest first; a failing rollback is logged and the rest still run. Returns the steps rolled back. */
     public List<String> rollback(List<Applied> applied, SetupContext ctx) {
+        return rollback(applied, ctx, SetupSteps::byName);
+    }
+
+    /** As {@link #rollback(List, SetupContext)} for steps of another job ({@code steps} finds a step by name). */
+    public List<String> rollback(List<Applied> applied, SetupContext ctx, java.util.function.Function<String, SetupStep> steps) {
         List<String> done = new ArrayList<>();
         for (int i = applied.size() - 1; i >= 0; i--) {
             Applied a = applied.get(i);
             try {
-                SetupSteps.byName(a.step()).rollback(ctx, a.undo());
+                steps.apply(a.step()).rollback(ctx, a.undo());
                 done.add(a.step());
             } catch (Exception e) {
                 ctx.info(a.step(), "rollback failed: " + e.getMessage());
@@ -99,7 +104,9 @@ public final class SetupRunner {
                 if ("applied".equals(r.outcome())) applied.add(new Applied(s.name(), r.undo()));
             } catch (Exception e) {
                 log.add(Json.createObjectBuilder().add("name", s.name()).add("outcome", "failed").add("message", String.valueOf(e.getMessage())));
-                List<String> rolled = rollback(applied, ctx);
+                // the steps given here (guildnet-setup's or another job's, e.g. tailnet-provision) roll back
+                List<String> rolled = rollback(applied, ctx, n -> steps.stream().filter(x -> x.name().equals(n)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown step " + n)));
                 return Json.createObjectBuilder().add("status", "rolled_back").add("failed_step", s.name())
                         .add("error", String.valueOf(e.getMessage())).add("steps", log)
                         .add("rolled_back", Json.createArrayBuilder(rolled)).build();

@@ -25,7 +25,7 @@ import java.util.Map;
 /** The steps of guildnet-setup, in order (seed 002's layers). */
 public final class SetupSteps {
 
-    public static final String TAILNET_ABSENT = "tailnet provisioning is not part of this build yet; nothing to provision";
+    public static final String TAILNET_ABSENT = "tailnet provisioning is its own job: run tailnet-provision (anchor kind headscale.provision) for this cluster";
 
     private SetupSteps() {}
 
@@ -247,12 +247,30 @@ public final class SetupSteps {
     }
 
     /** Tailnet provisioning (comes with the tailnet work). */
+    /** The cluster's tailnet (tailnet-provision's steps) when it has tailnet settings; rolled back by itself when it fails. */
     static final class Tailnet implements SetupStep {
         @Override public String name() { return "tailnet"; }
 
-        @Override public String plan(SetupContext ctx) { return "skip tailnet: " + TAILNET_ABSENT; }
+        @Override public String plan(SetupContext ctx) {
+            return "provision the cluster's tailnet (Headscale user, keys, router, routes, connector) when ts_login_server names a "
+                    + "Headscale record with an API key; else skip (" + TAILNET_ABSENT + ")";
+        }
 
-        @Override public Result apply(SetupContext ctx) { return Result.skipped(TAILNET_ABSENT); }
+        @Override public Result apply(SetupContext ctx) throws Exception {
+            java.util.Optional<JsonObject> r = ctx.tailnet() == null ? java.util.Optional.empty() : ctx.tailnet().provision(ctx);
+            if (r.isEmpty()) {
+                return Result.skipped("no tailnet to provision (the cluster's ts_login_server names no Headscale record with an API key); "
+                        + TAILNET_ABSENT);
+            }
+            JsonObject rep = r.get();
+            if (!"succeeded".equals(rep.getString("status", ""))) {
+                throw new SetupFailure("tailnet provisioning failed" + (rep.containsKey("failed_step") ? " at " + rep.getString("failed_step") : "")
+                        + ": " + rep.getString("error", "?") + " (its own steps were rolled back)", true);
+            }
+            List<String> done = new ArrayList<>();
+            for (JsonObject st : rep.getJsonArray("steps").getValuesAs(JsonObject.class)) done.add(st.getString("name") + " " + st.getString("outcome"));
+            return Result.unchanged("tailnet provisioned: " + String.join(", ", done));
+        }
 
         @Override public void rollback(SetupContext ctx, JsonObject undo) { }
     }

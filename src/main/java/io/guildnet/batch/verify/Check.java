@@ -16,6 +16,8 @@ public enum Check {
             "Start the cluster's tailnet connector (tailnet provisioning) or check its auth key."),
     NET05("network", "Headscale reachable", 0,
             "Check the Headscale endpoint and that it is running."),
+    NET06("network", "Tailnet subnet router", 0,
+            "Run tailnet-provision, or check the router: kubectl -n kube-system get ds tailscale-subnet-router; its routes must be approved in Headscale."),
     K8S01("cluster", "Kubernetes API /version", 1000,
             "The API server did not answer /version: check the kubeconfig's server, credentials and the API server's health."),
     K8S02("cluster", "Nodes Ready", 0,

@@ -47,7 +47,7 @@ public final class Verifier {
 
     public static final List<String> LAYERS = List.of("network", "cluster", "database", "application");
     public static final String PROBE_LABEL = "guildnet.io/probe";
-    static final String TAILNET_ABSENT = "tailnet provisioning is not part of this build yet, so there is no connector or Headscale to check";
+    static final String TAILNET_ABSENT = "the cluster has no tailnet settings (ts_login_server and ts_client_auth): it is reached directly";
 
     /** The result of one check body: status, message, and the latency measured (if timed). */
     record Outcome(Status status, String message, Long latencyMs) {
@@ -147,8 +147,50 @@ public final class Verifier {
                 }));
             }
         }
-        sink.accept(skipped(Check.NET04, TAILNET_ABSENT));
-        sink.accept(skipped(Check.NET05, TAILNET_ABSENT));
+        tailnet(ctx, sink);
+    }
+
+    /** NET04 connector, NET05 Headscale (TCP to the login server), NET06 subnet router (DaemonSet ready, a peer online). */
+    void tailnet(VerifyContext ctx, Consumer<CheckResult> sink) {
+        java.util.Optional<JsonObject> ts = ctx.tailnet() == null ? java.util.Optional.empty() : ctx.tailnet().get();
+        if (ts.isEmpty()) {
+            for (Check c : List.of(Check.NET04, Check.NET05, Check.NET06)) sink.accept(skipped(c, TAILNET_ABSENT));
+            return;
+        }
+        JsonObject h = ts.get();
+        String status = h.getString("status", "stopped");
+        sink.accept(run(Check.NET04, () -> switch (status) {
+            case "ok" -> Outcome.pass("connector ok: " + h.getString("ip", "") + " " + h.getString("fqdn", "") + ", "
+                    + h.getInt("peersOnline", 0) + "/" + h.getInt("peers", 0) + " peer(s) online");
+            case "starting" -> Outcome.warn("connector starting" + (h.containsKey("error") ? ": " + h.getString("error") : ""));
+            default -> Outcome.fail("connector " + status + ": " + h.getString("error", "no detail"));
+        }));
+        sink.accept(run(Check.NET05, () -> {
+            URI u = URI.create(h.getString("loginServer", ""));
+            int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+            long t0 = System.nanoTime();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(u.getHost(), port), 2000);
+            }
+            return Outcome.timed("connected to " + u.getHost() + ":" + port, ms(t0));
+        }));
+        if (!"ok".equals(status)) {
+            sink.accept(skipped(Check.NET06, "skipped: the connector is not ok (NET04)"));
+            return;
+        }
+        sink.accept(run(Check.NET06, () -> {
+            var ds = ctx.client().apps().daemonSets().inNamespace("kube-system").withName("tailscale-subnet-router").get();
+            int online = h.getInt("peersOnline", 0);
+            if (ds == null) {
+                return online > 0 ? Outcome.warn("no tailscale-subnet-router DaemonSet, but " + online + " tailnet peer(s) online (a router outside the cluster?)")
+                        : Outcome.fail("no tailscale-subnet-router DaemonSet in kube-system and no tailnet peer online");
+            }
+            int want = ds.getStatus() == null || ds.getStatus().getDesiredNumberScheduled() == null ? 0 : ds.getStatus().getDesiredNumberScheduled();
+            int ready = ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
+            if (want == 0 || ready < want) return Outcome.fail("router " + ready + "/" + want + " ready");
+            if (online == 0) return Outcome.fail("router pods ready (" + ready + "/" + want + ") but no tailnet peer online: are its routes approved?");
+            return Outcome.pass("router ready on " + ready + " node(s); " + online + " peer(s) online");
+        }));
     }
 
     // ---- L2 cluster ---------------------------------------------------------------------

@@ -14,7 +14,16 @@ import java.util.function.Supplier;
 public record VerifyContext(String clusterId, KubernetesClient client, String namespace,
                             Supplier<Optional<String>> embeddedOperator, Supplier<HostHealth> hostHealth,
                             DatabaseProbe.Factory databases, boolean probeWorkspace, Duration probeTimeout,
-                            BooleanSupplier stopRequested) {
+                            BooleanSupplier stopRequested, Supplier<Optional<jakarta.json.JsonObject>> tailnet) {
+
+    /** Without tailnet information (the cluster has no tailnet settings): NET04–NET06 are skipped. */
+    public VerifyContext(String clusterId, KubernetesClient client, String namespace, Supplier<Optional<String>> embeddedOperator,
+                         Supplier<HostHealth> hostHealth, DatabaseProbe.Factory databases, boolean probeWorkspace, Duration probeTimeout,
+                         BooleanSupplier stopRequested) {
+        this(clusterId, client, namespace, embeddedOperator, hostHealth, databases, probeWorkspace, probeTimeout, stopRequested, Optional::empty);
+    }
+
+    /** {@code tailnet}: the cluster's connector health ({@code /api/cluster/{id}/status} {@code tsnet}), empty without tailnet settings. */
 
     /** The Host App's own health as APP01 reports it. */
     public record HostHealth(boolean ok, String message) {}
