@@ -128,9 +128,12 @@ class WebUiIT {
                 .withNewSpec().withNodeName("node-1").addNewContainer().withName("workspace").withImage("nginx:1.27").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").endStatus().build();
         mock.client.pods().inNamespace("default").resource(pod).create();
-        String log = "2026-12-02T08:00:00.000000001Z nginx starting\n2026-12-02T08:00:01.000000001Z hello from web\n";
+        // 2,100 lines: the view keeps the newest 2,000 (its ring buffer)
+        StringBuilder log = new StringBuilder("2026-12-02T08:00:00.000000001Z nginx starting\n");
+        for (int i = 1; i < 2100; i++) log.append(String.format("2026-12-02T08:%02d:%02d.000000001Z line %d%n", i / 60 % 60, i % 60, i));
+        log.append("2026-12-02T09:00:00.000000001Z hello from web\n");
         mock.server.expect().get().withPath("/api/v1/namespaces/default/pods/web-7d9f/log?pretty=false&tailLines=200&timestamps=true&follow=true")
-                .andReturn(200, log).always();
+                .andReturn(200, log.toString()).always();
         mock.client.apps().deployments().inNamespace("default").withName("web")
                 .editStatus(d -> new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(d).withNewStatus().withReplicas(1).withReadyReplicas(1)
                         .withAvailableReplicas(1).endStatus().build());
@@ -138,7 +141,11 @@ class WebUiIT {
 
         b.driver.findElement(By.id("tab-logs")).click();
         b.awaitText(By.id("logbox"), "hello from web", 30);
-        assertTrue(b.driver.findElement(By.id("logbox")).getText().contains("[web-7d9f] nginx starting"));
+        b.awaitText(By.cssSelector("[data-log-state]"), "live", 10);
+        assertTrue(b.driver.findElement(By.xpath("//span[contains(.,'lines')]")).getText().contains("2000 / 2000 lines"));
+        String shown = b.driver.findElement(By.id("logbox")).getText();
+        assertTrue(shown.contains("[web-7d9f] line 101\n") && !shown.contains("nginx starting") && !shown.contains("line 100\n"),
+                "the oldest 101 lines left the 2,000-line buffer");
         b.type(By.cssSelector("[aria-label='Search logs']"), "hello");
         assertEquals(1, b.driver.findElements(By.cssSelector("#logbox mark")).size(), "search highlights the match");
         b.screenshot("03-logs");
