@@ -1,5 +1,5 @@
 // GuildNet console: app shell (login, cluster sidebar with health, add-cluster dialog, toasts, routing).
-import { html, render, useState, useEffect, useCallback, useLocation, navigate, Toasts, toast, toastError, errorText,
+import { html, render, useState, useEffect, useCallback, useRef, useLocation, navigate, Toasts, toast, toastError, errorText,
   Modal, useInterval, age } from './lib.js';
 import { get, post, del, authEvents, ApiError } from './api.js';
 
@@ -259,6 +259,13 @@ function App() {
   }, []);
   useInterval(() => { if (session) refreshClusters().catch(() => {}); }, 30000);
   const ready = !!(session && cs.checkedAt);
+  // after a client-side navigation, move focus to the page (screen readers announce the new page)
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    const m = document.getElementById('main');
+    if (m && !m.contains(document.activeElement)) m.focus({ preventScroll: true });
+  }, [path]);
   useEffect(() => {
     document.getElementById('app').dataset.state = needLogin ? 'login' : ready ? 'ready' : 'loading';
     // first interactive paint of the shell, for the UI benchmark (performance.getEntriesByName('gn-ready'))
@@ -284,6 +291,7 @@ function App() {
     else body = html`<${Lazy} mod=${r.mod} route=${r} cluster=${c} key=${r.mod + ':' + (r.cid || '')} />`;
   }
   return html`<div class="layout">
+    <a class="skip" href="#main" onClick=${e => { e.preventDefault(); document.getElementById('main').focus(); }}>Skip to content</a>
     <header class="top"><a class="brand" href="/">GuildNet</a><span class="muted" style="color:#9fb3c8">${cfg ? cfg.version : ''}</span>
       <span class="spacer"></span>
       ${session && html`<span class="who" data-principal=${session.principal}>Signed in as <b>${session.principal}</b> (${session.via})</span>`}

@@ -251,6 +251,13 @@ class WebUiIT {
         b.screenshot("06-verify-report");
         b.open("/c/" + cid + "/jobs");
         b.await(By.cssSelector("#exec-table [role=progressbar]"));
+        // a diagnosis renders its summary and findings
+        new Select(b.await(By.id("job-kind"))).selectByValue("guildnet-diagnose");
+        b.driver.findElement(By.id("job-run")).click();
+        WebElement diag = b.await(By.id("diagnose-report"), 90);
+        assertTrue(diag.getText().contains("Diagnosis"), diag.getText());
+        b.open("/c/" + cid + "/jobs");
+        assertEquals(2, b.await(By.id("exec-table")).findElements(By.cssSelector("tbody tr")).size(), "both executions of this cluster are listed");
         b.assertNoConsoleErrors();
     }
 
