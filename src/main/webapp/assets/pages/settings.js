@@ -26,30 +26,30 @@ export const HOST_FIELDS = {
   ],
 };
 export const CLUSTER_FIELDS = [
-  F('name', 'Display name of the cluster.'),
-  F('namespace', 'Namespace for this cluster\'s workspaces (default "default"). Applied live.'),
-  F('org_id', 'Organisation id for this cluster.'),
-  F('api_proxy_url', 'Reach the API server through this URL (e.g. a kubectl proxy). Rebuilds the client.'),
-  F('api_proxy_force_http', 'Use plain http towards api_proxy_url.', 'bool'),
-  F('disable_api_proxy', 'Never use a proxy for the API server, even when KUBE_PROXY_ADDR is set.', 'bool'),
-  F('prefer_pod_proxy', 'Proxy workspace traffic through the pod proxy before the service proxy.', 'bool'),
-  F('use_port_forward', 'Reach workspaces through a port-forward when the API proxy paths fail.', 'bool'),
-  F('ingress_domain', 'Domain for workspaces exposed through an Ingress (name.domain).'),
-  F('ingress_class_name', 'IngressClass for exposed workspaces.'),
-  F('workspace_tls_secret', 'TLS secret for workspace Ingresses.'),
-  F('cert_manager_issuer', 'cert-manager ClusterIssuer for workspace certificates.'),
-  F('ingress_auth_url', 'External auth URL (nginx auth-url) in front of workspaces.'),
-  F('ingress_auth_signin', 'Sign-in URL for the external auth.'),
-  F('image_pull_secret', 'Secret used to pull workspace images.'),
-  F('workspace_lb_enabled', 'Give workspaces LoadBalancer services; also written to the cluster ConfigMap.', 'bool'),
-  F('rdb_addr', 'host[:port] of this cluster\'s RethinkDB; empty: discovered from the rethinkdb Service. Applied live.'),
-  F('rdb_user', 'RethinkDB user (default admin).'),
-  F('rdb_pass', 'RethinkDB password. Write-only; stored encrypted.', 'secret'),
-  F('ts_login_server', 'Tailnet control server for this cluster\'s connector.'),
-  F('ts_routes', 'Routes the connector advertises (comma-separated CIDRs).'),
-  F('ts_state_path', 'Where the connector keeps its state.'),
-  F('headscale_namespace', 'Namespace of the cluster\'s Headscale.'),
-  F('ts_client_auth', 'Tailnet auth key for the connector. Write-only; stored encrypted.', 'secret'),
+  F('name', 'Display name of the cluster.', 'text', { group: 'General' }),
+  F('namespace', 'Namespace for this cluster\'s workspaces (default "default"). Applied live.', 'text', { group: 'General' }),
+  F('org_id', 'Organisation id for this cluster.', 'text', { group: 'General' }),
+  F('api_proxy_url', 'Reach the API server through this URL (e.g. a kubectl proxy). Rebuilds the client.', 'text', { group: 'Reaching the API server' }),
+  F('api_proxy_force_http', 'Use plain http towards api_proxy_url.', 'bool', { group: 'Reaching the API server' }),
+  F('disable_api_proxy', 'Never use a proxy for the API server, even when KUBE_PROXY_ADDR is set.', 'bool', { group: 'Reaching the API server' }),
+  F('prefer_pod_proxy', 'Proxy workspace traffic through the pod proxy before the service proxy.', 'bool', { group: 'Workspace traffic' }),
+  F('use_port_forward', 'Reach workspaces through a port-forward when the API proxy paths fail.', 'bool', { group: 'Workspace traffic' }),
+  F('ingress_domain', 'Domain for workspaces exposed through an Ingress (name.domain).', 'text', { group: 'Workspace exposure' }),
+  F('ingress_class_name', 'IngressClass for exposed workspaces.', 'text', { group: 'Workspace exposure' }),
+  F('workspace_tls_secret', 'TLS secret for workspace Ingresses.', 'text', { group: 'Workspace exposure' }),
+  F('cert_manager_issuer', 'cert-manager ClusterIssuer for workspace certificates.', 'text', { group: 'Workspace exposure' }),
+  F('ingress_auth_url', 'External auth URL (nginx auth-url) in front of workspaces.', 'text', { group: 'Workspace exposure' }),
+  F('ingress_auth_signin', 'Sign-in URL for the external auth.', 'text', { group: 'Workspace exposure' }),
+  F('image_pull_secret', 'Secret used to pull workspace images.', 'text', { group: 'Workspace exposure' }),
+  F('workspace_lb_enabled', 'Give workspaces LoadBalancer services; also written to the cluster ConfigMap.', 'bool', { group: 'Workspace exposure' }),
+  F('rdb_addr', 'host[:port] of this cluster\'s RethinkDB; empty: discovered from the rethinkdb Service. Applied live.', 'text', { group: 'Database (RethinkDB)' }),
+  F('rdb_user', 'RethinkDB user (default admin).', 'text', { group: 'Database (RethinkDB)' }),
+  F('rdb_pass', 'RethinkDB password. Write-only; stored encrypted.', 'secret', { group: 'Database (RethinkDB)' }),
+  F('ts_login_server', 'Tailnet control server for this cluster\'s connector.', 'text', { group: 'Tailnet' }),
+  F('ts_routes', 'Routes the connector advertises (comma-separated CIDRs).', 'text', { group: 'Tailnet' }),
+  F('ts_state_path', 'Where the connector keeps its state.', 'text', { group: 'Tailnet' }),
+  F('headscale_namespace', 'Namespace of the cluster\'s Headscale.', 'text', { group: 'Tailnet' }),
+  F('ts_client_auth', 'Tailnet auth key for the connector. Write-only; stored encrypted.', 'secret', { group: 'Tailnet' }),
 ];
 
 export default function SettingsPage({ route, cluster }) {
@@ -59,6 +59,16 @@ export default function SettingsPage({ route, cluster }) {
     <${SettingsForm} title="Global" path="/api/settings/global" fields=${HOST_FIELDS.global} id="global" />
     <${SettingsForm} title="Tailscale" path="/api/settings/tailscale" fields=${HOST_FIELDS.tailscale} id="tailscale" />
     <${SettingsForm} title="Database" path="/api/settings/database" fields=${HOST_FIELDS.database} id="database" />`;
+}
+
+function groupsOf(fields) {
+  const out = [];
+  for (const f of fields) {
+    const g = f.group || '';
+    if (!out.length || out[out.length - 1][0] !== g) out.push([g, []]);
+    out[out.length - 1][1].push(f);
+  }
+  return out;
 }
 
 function SettingsForm({ title, path, fields, id, onSaved }) {
@@ -85,7 +95,9 @@ function SettingsForm({ title, path, fields, id, onSaved }) {
   const val = f => f.name in edit ? edit[f.name] : cur[f.name];
   return html`<form class="card" onSubmit=${save} id="settings-${id}" aria-labelledby="sh-${id}">
     <h2 style="margin-top:0" id="sh-${id}">${title}</h2>
-    <div class="grid2">${fields.map(f => { const fid = `s-${id}-${f.name}`; return html`<div key=${f.name} data-field=${f.name}>
+    ${groupsOf(fields).map(([g, fs]) => html`<fieldset key=${g} style="border:none;padding:0;margin:0 0 .75rem">
+    ${g && html`<legend style="font-weight:700;color:var(--muted);text-transform:uppercase;font-size:.75rem;letter-spacing:.06em;margin-top:.5rem">${g}</legend>`}
+    <div class="grid2">${fs.map(f => { const fid = `s-${id}-${f.name}`; return html`<div key=${f.name} data-field=${f.name}>
       ${f.type === 'bool'
         ? html`<label class="inline" style="margin-top:.8rem" for=${fid}><input id=${fid} type="checkbox" checked=${val(f) === true || val(f) === 'true'}
             onChange=${e => setEdit({ ...edit, [f.name]: e.target.checked })} aria-describedby="${fid}-h" /> ${f.name}</label>`
@@ -97,7 +109,7 @@ function SettingsForm({ title, path, fields, id, onSaved }) {
                   onInput=${e => { const n = { ...edit }; if (e.target.value) n[f.name] = e.target.value; else delete n[f.name]; setEdit(n); }} aria-describedby="${fid}-h" />
                   ${cur[f.name + '_set'] && html`<button type="button" onClick=${() => setEdit({ ...edit, [f.name]: '' })} aria-label="Clear ${f.name}">Clear</button>`}</div>`
               : html`<input id=${fid} value=${val(f) ?? ''} readonly=${f.type === 'readonly'} onInput=${e => setEdit({ ...edit, [f.name]: e.target.value })} aria-describedby="${fid}-h" style="width:100%" />`}`}
-      <p class="help" id="${fid}-h">${f.help}${f.name in edit ? html` <b>(changed${f.type === 'secret' && edit[f.name] === '' ? ': will be cleared' : ''})</b>` : ''}</p></div>`; })}</div>
+      <p class="help" id="${fid}-h">${f.help}${f.name in edit ? html` <b>(changed${f.type === 'secret' && edit[f.name] === '' ? ': will be cleared' : ''})</b>` : ''}</p></div>`; })}</div></fieldset>`)}
     <p class="field-error" role="alert">${err || ''}</p>
     <div class="actions"><button type="button" onClick=${() => setEdit({})} disabled=${!Object.keys(edit).length}>Discard</button>
       <button class="primary" type="submit" disabled=${busy || !Object.keys(edit).length}>Save ${title.toLowerCase()}</button></div>
