@@ -105,6 +105,29 @@ class WebUiIT {
     }
 
     @Test
+    void importsAJoinFile() throws Exception {
+        MockCluster other = new MockCluster();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("guildnet", ".config");
+        try {
+            java.nio.file.Files.writeString(file, Json.createObjectBuilder().add("version", 2)
+                    .add("cluster", Json.createObjectBuilder().add("name", "joined-ui").add("kubeconfig", other.kubeconfig("joined-ui"))).build().toString());
+            b.open("/");
+            b.await(By.id("add-cluster")).click();
+            b.await(By.xpath("//dialog[@open]//button[@role='tab' and normalize-space()='Import join file']")).click();
+            b.driver.findElement(By.id("ac-file")).sendKeys(file.toString());
+            b.driver.findElement(By.cssSelector("#add-cluster-form button[type=submit]")).click();
+            b.until("servers page of the joined cluster", 30, d -> d.getCurrentUrl().matches(".*/c/[^/]+/servers$"));
+            String id = b.driver.getCurrentUrl().replaceAll(".*/c/([^/]+)/servers$", "$1");
+            assertTrue(b.await(By.cssSelector("li[data-cluster='" + id + "'] a")).getText().contains("joined-ui"));
+            b.assertNoConsoleErrors();
+            server.send("DELETE", "/api/deploy/clusters/" + id, null);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+            other.close();
+        }
+    }
+
+    @Test
     void launchesAWorkspaceAndSeesItRunningThenReadsItsLiveLogs() throws Exception {
         waitFor("the operator's CRD on the cluster", 30,
                 () -> mock.client.apiextensions().v1().customResourceDefinitions().withName("workspaces.guildnet.io").get() != null);
