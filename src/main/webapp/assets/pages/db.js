@@ -232,7 +232,12 @@ function RowsGrid({ tb, meta, cluster, db, table }) {
   const cols = useMemo(() => columnsOf(meta, rows), [meta, rows]);
   const shown = useMemo(() => !filter ? rows : rows.filter(r => JSON.stringify(r).toLowerCase().includes(filter.toLowerCase())), [rows, filter]);
 
+  const editRef = useRef(null);
+  function startEdit(k, c) { editRef.current = { k, c }; setEditing({ k, c }); }
   async function saveCell(r, col, text) {
+    // Enter saves and removes the input, whose blur must not save a second time
+    if (!editRef.current) return;
+    editRef.current = null;
     setEditing(null);
     let v;
     try { v = coerce(meta, col, text); } catch (e) { toast(e.message, 'error'); return; }
@@ -265,9 +270,9 @@ function RowsGrid({ tb, meta, cluster, db, table }) {
       <tbody>${shown.map(r => { const k = String(keyOf(meta, r)); return html`<tr key=${k} data-row=${k} class=${flash[k] ? 'flash-' + flash[k] : ''}>
         ${cols.map(c => editing && editing.k === k && editing.c === c
           ? html`<td class="cell" key=${c}><input aria-label="Edit ${c}" value=${show(r[c])} ref=${el => el && el.focus()}
-              onKeyDown=${e => { if (e.key === 'Enter') saveCell(r, c, e.target.value); if (e.key === 'Escape') setEditing(null); }} onBlur=${e => saveCell(r, c, e.target.value)} /></td>`
+              onKeyDown=${e => { if (e.key === 'Enter') saveCell(r, c, e.target.value); if (e.key === 'Escape') { editRef.current = null; setEditing(null); } }} onBlur=${e => saveCell(r, c, e.target.value)} /></td>`
           : html`<td class="cell" key=${c} data-col=${c} tabindex=${c === meta.primary_key ? undefined : 0} title=${show(r[c])}
-              onDblClick=${() => c !== meta.primary_key && setEditing({ k, c })} onKeyDown=${e => e.key === 'Enter' && c !== meta.primary_key && setEditing({ k, c })}>${show(r[c])}</td>`)}
+              onDblClick=${() => c !== meta.primary_key && startEdit(k, c)} onKeyDown=${e => e.key === 'Enter' && c !== meta.primary_key && startEdit(k, c)}>${show(r[c])}</td>`)}
         <td><button class="danger" onClick=${() => setConfirm(r)} aria-label="Delete row ${k}">Delete</button></td></tr>`; })}</tbody></table></div>
     ${rows.length === 0 && !loading && html`<p class="muted">No rows.</p>`}
     ${!live && next && html`<p><button onClick=${() => load(false, next)} disabled=${loading}>${loading ? 'Loading…' : 'Load more'}</button></p>`}

@@ -214,6 +214,16 @@ class WebUiIT {
         b.driver.findElement(By.cssSelector("#insert-form button[type=submit]")).click();
         b.awaitText(By.cssSelector("tr[data-row=a1] td[data-col=qty]"), "3", 20);
 
+        // paging: 50 rows a page, "Load more" follows the cursor
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 55; i++) many.append(i == 0 ? "" : ",").append(String.format("{\"id\":\"p%02d\",\"qty\":%d}", i, i));
+        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db/shop/tables/orders/rows", many.append("]").toString()).statusCode());
+        b.driver.findElement(By.xpath("//button[normalize-space()='Refresh']")).click();
+        b.until("the first page", 20, d -> d.findElements(By.cssSelector("#rows-grid tbody tr")).size() == 50);
+        b.driver.findElement(By.xpath("//button[normalize-space()='Load more']")).click();
+        b.until("the second page", 20, d -> d.findElements(By.cssSelector("#rows-grid tbody tr")).size() == 56);
+        assertTrue(b.driver.findElements(By.xpath("//button[normalize-space()='Load more']")).isEmpty(), "no cursor after the last page");
+
         // live mode: rows written through the API appear without a reload
         b.driver.findElement(By.id("live-toggle")).click();
         b.awaitAttr(By.cssSelector("[data-feed]"), "data-feed", "live", 20);
@@ -237,6 +247,8 @@ class WebUiIT {
             }
         });
         b.awaitText(By.cssSelector("tr[data-row=b2] td[data-col=qty]"), "8", 20);
+        Thread.sleep(500);
+        assertEquals(1, countAudit("update", "orders/b2"), "one edit in the grid is one update");
         assertEquals(200, server.send("DELETE", rows + "/a1", null).statusCode());
         b.until("the deleted row leaves the grid", 20, d -> d.findElements(By.cssSelector("tr[data-row=a1]")).isEmpty());
         b.screenshot("04-database-live");
@@ -333,6 +345,11 @@ class WebUiIT {
         } finally {
             server.json("PUT", "/api/settings/global", "{\"auth_mode\":\"loopback-or-token\"}", "Authorization", bearer);
         }
+    }
+
+    static long countAudit(String action, String row) throws Exception {
+        var a = Json.createReader(new StringReader(server.get("/api/cluster/" + cid + "/db/shop/audit?table=orders&limit=1000").body())).readArray();
+        return a.stream().map(v -> v.asJsonObject()).filter(o -> action.equals(o.getString("action")) && row.equals(o.getString("scope_id", ""))).count();
     }
 
     static <T> T await(java.util.function.Supplier<T> s, String what) throws InterruptedException {
