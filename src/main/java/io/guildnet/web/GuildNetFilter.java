@@ -102,7 +102,7 @@ public class GuildNetFilter extends HttpFilter {
             if (!isProxied(path)) {
                 res.setHeader("X-Content-Type-Options", "nosniff");
                 res.setHeader("X-Frame-Options", "DENY");
-                res.setHeader("Content-Security-Policy", CSP);
+                res.setHeader("Content-Security-Policy", StaticRoutes.csp(CSP, req.getServletContext()));
                 res.setHeader("Referrer-Policy", "no-referrer");
             }
             res.setHeader("Strict-Transport-Security", "max-age=31536000");

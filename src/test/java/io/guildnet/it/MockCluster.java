@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.Queue;
 
 /** A Kubernetes API double (fabric8 mock, CRUD + expectations) on a loopback port, and kubeconfigs for it. */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
-    final KubernetesMockServer server;
-    final NamespacedKubernetesClient client;
+    public final KubernetesMockServer server;
+    public final NamespacedKubernetesClient client;
 
-    MockCluster() {
+    public MockCluster() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), true);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -41,11 +41,11 @@ final class MockCluster implements AutoCloseable {
                 .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
     }
 
-    String url() {
+    public String url() {
         return client.getMasterUrl().toString().replaceAll("/$", "");
     }
 
-    String kubeconfig(String name) {
+    public String kubeconfig(String name) {
         return kubeconfigFor(url(), name);
     }
 
