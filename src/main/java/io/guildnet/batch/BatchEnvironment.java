@@ -79,6 +79,12 @@ public class BatchEnvironment {
     @Inject
     Instance<DatabaseProbe.Factory> databaseFactories;
 
+    /** The RethinkDB layer's tables for rethink-export / rethink-import (io.guildnet.rethink.RethinkTables). */
+    @Inject
+    Instance<io.guildnet.batch.transfer.TableStore.Factory> tableFactories;
+
+    private io.guildnet.batch.transfer.TransferFiles transferFiles;
+
     private final Clock clock = Clock.systemUTC();
     private ExecutionLogs logs;
     private JobService jobs;
@@ -95,6 +101,8 @@ public class BatchEnvironment {
                 Duration.ofMillis(knob("guildnet.batch.setup.backoff.max.ms", 30_000, 0, 600_000)));
         probeTimeout = Duration.ofMillis(knob("guildnet.batch.verify.probe.timeout.ms", 8000, 500, 120_000));
         diagnoseEvents = (int) knob("guildnet.batch.diagnose.events", 50, 1, 500);
+        transferFiles = new io.guildnet.batch.transfer.TransferFiles(config.stateDir().resolve("exports"),
+                knob("guildnet.batch.transfer.upload.max.bytes", 1L << 30, 1, Long.MAX_VALUE));
         recentErrors = new RecentErrors(500);
         Logger.getLogger("io.guildnet").addHandler(recentErrors);
         Logger.getLogger("io.javaoperatorsdk").addHandler(recentErrors);
@@ -265,6 +273,21 @@ public class BatchEnvironment {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    public io.guildnet.batch.transfer.TransferFiles transferFiles() { return transferFiles; }
+
+    /** The execution's cluster tables, acting for whoever submitted (or restarted) it; a missing layer fails the step with the reason. */
+    public io.guildnet.batch.transfer.TableStore tableStore(long executionId, String step) {
+        Properties p = params(executionId);
+        var f = tableFactories.isResolvable() ? tableFactories.get() : io.guildnet.batch.transfer.TableStore.NONE;
+        String cluster = p.getProperty(BatchJob.CLUSTER);
+        try {
+            return f.forCluster(cluster, p.getProperty(BatchJob.SUBMITTED_BY)).orElseThrow(() -> new IllegalStateException(f.absentReason()));
+        } catch (RuntimeException e) {
+            logs.log(executionId, step, "error", "no database for cluster " + cluster + ": " + e.getMessage(), null, e.getClass().getSimpleName());
+            throw e;
         }
     }
 

@@ -119,6 +119,11 @@ public final class JobService {
         throw ApiException.notFound("unknown_execution", "no job execution with id " + raw);
     }
 
+    /** The job instance of an execution (shared by the executions a restart adds). */
+    public long instanceId(long id) {
+        return ops.getJobInstance(id).getInstanceId();
+    }
+
     public Properties params(long id) {
         Properties p = ops.getParameters(id);
         return p == null ? new Properties() : p;

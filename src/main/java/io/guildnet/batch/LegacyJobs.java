@@ -24,14 +24,14 @@ public final class LegacyJobs {
             case "cluster.create", "cluster.setup" -> BatchJob.SETUP.jobName();
             case "cluster.verify" -> BatchJob.VERIFY.jobName();
             case "cluster.diagnose" -> BatchJob.DIAGNOSE.jobName();
-            case "db.export", "db.import" -> throw new ApiException(501, "not_implemented",
-                    "job kind " + k + " needs the RethinkDB layer, which is not part of this build");
+            case "db.export" -> BatchJob.EXPORT.jobName();
+            case "db.import" -> BatchJob.IMPORT.jobName();
             default -> {
                 if (k.startsWith("headscale.")) {
                     throw new ApiException(501, "not_implemented", "job kind " + k + " needs tailnet provisioning, which is not part of this build");
                 }
                 throw ApiException.badRequest("unknown_kind", "unknown job kind '" + k + "'",
-                        Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose")));
+                        Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose", "db.export", "db.import")));
             }
         };
     }

@@ -67,6 +67,16 @@ public final class TableImporter implements AutoCloseable {
     /** Rows handed out so far (including those skipped when resuming). */
     public long rowsRead() { return read; }
 
+    /** How many rows a file holds (one parsing pass; for progress). */
+    public static long countRows(Path file, TransferFormat format) throws Exception {
+        try (TableImporter t = new TableImporter(null, null, null, file, format, 1)) {
+            t.open(null);
+            long n = 0;
+            while (t.nextRow() != null) n++;
+            return n;
+        }
+    }
+
     /** Bytes of the file consumed so far (read ahead by a buffer, so a little more than the rows handed out). */
     public long bytesRead() { return bytes.get(); }
 
