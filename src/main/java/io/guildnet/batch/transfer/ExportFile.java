@@ -1,6 +1,5 @@
 package io.guildnet.batch.transfer;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -141,7 +140,7 @@ public final class ExportFile implements AutoCloseable {
 
     public static JsonValue parseKey(String text) {
         if (text == null) return null;
-        try (var r = Json.createReader(new StringReader(text))) {
+        try (var r = TransferFormat.P.createReader(new StringReader(text))) {
             return r.readValue();
         }
     }

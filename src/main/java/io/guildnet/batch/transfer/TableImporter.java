@@ -1,6 +1,5 @@
 package io.guildnet.batch.transfer;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonParser;
@@ -128,7 +127,7 @@ public final class TableImporter implements AutoCloseable {
                         if (line.isBlank()) continue;
                         if (!csv) return TransferFormat.parseJson(line);
                         List<String> cells = TransferFormat.csvCells(line);
-                        JsonObjectBuilder b = Json.createObjectBuilder();
+                        JsonObjectBuilder b = TransferFormat.P.createObjectBuilder();
                         for (int i = 0; i < header.size(); i++) {
                             String v = i < cells.size() ? cells.get(i) : "";
                             if (v.isEmpty()) b.addNull(header.get(i));
@@ -171,7 +170,7 @@ public final class TableImporter implements AutoCloseable {
     }
 
     private Iterator<JsonObject> jsonArray() throws Exception {
-        JsonParser p = Json.createParser(new BufferedReader(reader(), 1 << 16));
+        JsonParser p = TransferFormat.P.createParser(new BufferedReader(reader(), 1 << 16));
         source = p;
         if (!p.hasNext() || p.next() != JsonParser.Event.START_ARRAY) throw new IllegalArgumentException("a JSON import must be one array of objects");
         return new Iterator<JsonObject>() {
