@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,21 @@ class TransferRestartIT {
 
     static LibertyServer server;
     static MockCluster cluster;
+    static String cid;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new MockCluster();
+        server = new LibertyServer("guildnetTransferRestart");
+        server.wipeHome();
+        Files.createDirectories(server.home());
+        server.env().put("GUILDNET_RDB_BACKEND", "memory");
+        server.start();
+        HttpResponse<String> c = server.json("POST", "/api/deploy/clusters", "{\"name\":\"restart\"}");
+        cid = Json.obj(c.body()).getString("id");
+        assertEquals(200, server.json("POST", "/api/deploy/clusters/" + cid + "?action=attach-kubeconfig",
+                ClusterApiIT.attachBody(cluster.kubeconfig("restart"))).statusCode());
+    }
 
     @AfterAll
     static void stop() throws Exception {
@@ -34,24 +50,38 @@ class TransferRestartIT {
         return Json.obj(server.get("/api/batch/executions/" + id).body());
     }
 
-    static void createTable(String cid) throws Exception {
-        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db", "{\"id\":\"tx\"}").statusCode());
-        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db/tx/tables", "{\"name\":\"t\",\"primary_key\":\"k\"}").statusCode());
+    static void createTable(String db) throws Exception {
+        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db", "{\"id\":\"" + db + "\"}").statusCode());
+        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db/" + db + "/tables", "{\"name\":\"t\",\"primary_key\":\"k\"}").statusCode());
+    }
+
+    interface Cut {
+        void run() throws Exception;
     }
 
     @Test
-    void anImportCutOffByARestartResumesAfterItsLastCheckpoint() throws Exception {
-        cluster = new MockCluster();
-        server = new LibertyServer("guildnetTransferRestart");
-        server.wipeHome();
-        Files.createDirectories(server.home());
-        server.env().put("GUILDNET_RDB_BACKEND", "memory");
-        server.start();
-        HttpResponse<String> c = server.json("POST", "/api/deploy/clusters", "{\"name\":\"restart\"}");
-        String cid = Json.obj(c.body()).getString("id");
-        assertEquals(200, server.json("POST", "/api/deploy/clusters/" + cid + "?action=attach-kubeconfig",
-                ClusterApiIT.attachBody(cluster.kubeconfig("restart"))).statusCode());
-        createTable(cid);
+    void anImportCutOffByAGracefulRestartResumesAfterItsLastCheckpoint() throws Exception {
+        // the batch runtime stops the job at a chunk boundary as the server shuts down
+        cutOffThenResume("graceful", "STOPPED", server::restart);
+    }
+
+    /** A crash: the server process is killed (SIGKILL) mid-chunk, then started again. */
+    @Test
+    void anImportCutOffByACrashResumesAfterItsLastCheckpoint() throws Exception {
+        // nothing ends the job: Liberty's batch recovery marks the execution FAILED at the next start
+        cutOffThenResume("crash", "FAILED", () -> {
+            java.nio.file.Path pidFile = java.nio.file.Path.of(System.getProperty("it.wlp"), "usr/servers/.pid/guildnetTransferRestart.pid");
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+            h.destroyForcibly();
+            h.onExit().get(30, TimeUnit.SECONDS);
+            server.stop(); // "not running": resets the harness's state
+            server.start();
+        });
+    }
+
+    void cutOffThenResume(String db, String statusAfter, Cut cut) throws Exception {
+        createTable(db);
 
         int n = 6000;
         StringBuilder nd = new StringBuilder();
@@ -59,7 +89,7 @@ class TransferRestartIT {
         HttpResponse<String> up = server.send("POST", "/api/batch/uploads?format=ndjson", nd.toString(), "Content-Type", "application/x-ndjson");
         assertEquals(201, up.statusCode(), up.body());
         HttpResponse<String> sub = server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-import\",\"params\":{\"cluster\":\"" + cid
-                + "\",\"db\":\"tx\",\"table\":\"t\",\"file\":\"" + Json.obj(up.body()).getString("file") + "\",\"chunk\":10}}");
+                + "\",\"db\":\"" + db + "\",\"table\":\"t\",\"file\":\"" + Json.obj(up.body()).getString("file") + "\",\"chunk\":10}}");
         assertEquals(202, sub.statusCode(), sub.body());
         long id = Json.obj(sub.body()).getJsonNumber("executionId").longValue();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -68,11 +98,11 @@ class TransferRestartIT {
             Thread.sleep(20);
         }
 
-        server.restart();
+        cut.run();
 
-        JsonObject cut = execution(id);
-        assertTrue(List.of("FAILED", "STOPPED").contains(cut.getString("status")), "after the restart the cut-off execution is over: " + cut);
-        createTable(cid); // the in-memory database starts empty
+        JsonObject ended = execution(id);
+        assertEquals(statusAfter, ended.getString("status"), "after the restart the cut-off execution is over: " + ended);
+        createTable(db); // the in-memory database starts empty
         HttpResponse<String> re = server.json("POST", "/api/batch/executions/" + id + "/restart", "");
         assertEquals(202, re.statusCode(), re.body());
         long next = Json.obj(re.body()).getJsonNumber("executionId").longValue();
@@ -85,14 +115,14 @@ class TransferRestartIT {
         }
         assertEquals("COMPLETED", done.getString("status"), done + "\n" + server.get("/api/batch/executions/" + next + "/logs").body());
 
-        Matcher m = Pattern.compile("resuming the import into tx.t after row (\\d+)").matcher(server.get("/api/batch/executions/" + next + "/logs").body());
+        Matcher m = Pattern.compile("resuming the import into " + db + ".t after row (\\d+)").matcher(server.get("/api/batch/executions/" + next + "/logs").body());
         assertTrue(m.find(), "the restart resumed from a checkpoint");
         int from = Integer.parseInt(m.group(1));
         assertTrue(from > 0 && from < n, "checkpoint mid-way: " + from);
         List<Integer> keys = new java.util.ArrayList<>();
         String cursor = null;
         do {
-            JsonObject page = Json.obj(server.get("/api/cluster/" + cid + "/db/tx/tables/t/rows?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            JsonObject page = Json.obj(server.get("/api/cluster/" + cid + "/db/" + db + "/tables/t/rows?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).body());
             page.getJsonArray("items").getValuesAs(JsonObject.class).forEach(r -> keys.add(r.getInt("k")));
             cursor = page.getString("next_cursor", null);
         } while (cursor != null);
