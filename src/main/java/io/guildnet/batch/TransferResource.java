@@ -25,6 +25,18 @@ public class TransferResource {
     @Inject
     BatchEnvironment env;
 
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest request;
+
+    /**
+     * The file holds table data read with the submitter's database permissions, so only the
+     * submitter (or whoever restarted the export) and host admins (the admin token, loopback
+     * callers) may download it.
+     */
+    static boolean mayDownload(String caller, String submitter) {
+        return io.guildnet.rethink.Caller.isHostAdmin(caller) || (caller != null && caller.equals(submitter));
+    }
+
     @GET
     public Response file(@PathParam("id") String id) throws IOException {
         long eid = JobService.parseId(id);
@@ -37,6 +49,10 @@ public class TransferResource {
                     Map.of("status", e.getBatchStatus().name()));
         }
         Properties p = env.jobs().params(eid);
+        String caller = io.guildnet.web.RequestInfo.of(request).principal();
+        if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
+            throw ApiException.forbidden("forbidden", caller + " may not download the export of execution " + eid + " (only who submitted it, or an admin)");
+        }
         TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
         long instance = env.jobs().instanceId(eid);
         java.nio.file.Path file = env.transferFiles().exportFile(instance, f);

@@ -195,6 +195,9 @@ class TransferJobsIT {
         assertEquals("COMPLETED", awaitEnd(id, 60).getString("status"));
         assertEquals("{\"k\":\"a\"}\n{\"k\":\"b\"}\n", server.get("/api/batch/executions/" + id + "/file").body());
         assertEquals("db.export", Json.obj(server.get("/api/jobs/" + id).body()).getString("kind"));
+        // the file holds data read with the submitter's permissions: another user may not fetch it
+        assertError(server.get("/api/batch/executions/" + id + "/file", "X-API-Token", LibertyServer.ALICE_TOKEN), 403, "forbidden");
+        assertEquals(200, server.get("/api/batch/executions/" + id + "/file", "X-API-Token", server.adminToken()).statusCode());
 
         assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-import\",\"params\":{\"cluster\":\"" + cid
                 + "\",\"db\":\"tx\",\"table\":\"legacy\",\"file\":\"../../state/guildnet.sqlite\"}}"), 400, "invalid_param");

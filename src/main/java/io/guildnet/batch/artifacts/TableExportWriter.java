@@ -42,6 +42,16 @@ public class TableExportWriter extends AbstractItemWriter {
 
     @Override
     public void open(Serializable checkpoint) throws Exception {
+        try {
+            openFile(checkpoint);
+        } catch (Exception e) {
+            env.logs().log(job.getExecutionId(), step.getStepName(), "error", "cannot open the export file: " + e.getMessage(), null,
+                    e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    private void openFile(Serializable checkpoint) throws Exception {
         long id = job.getExecutionId();
         Properties p = env.params(id);
         String db = TransferState.param(p, "db");

@@ -48,14 +48,16 @@ public class TableImportReader extends AbstractItemReader {
         TransferFormat f = TransferState.importFormat(p);
         long from = checkpoint == null ? 0 : Long.parseLong((String) checkpoint);
         importer = new TableImporter(env.tableStore(id, step.getStepName()), db, table, file, f, TransferState.chunk(p));
+        long total;
         try {
+            total = TableImporter.countRows(file, f);
             importer.open(new TableImporter.Checkpoint(from));
         } catch (Exception e) {
             env.logs().log(id, step.getStepName(), "error", "cannot read " + file.getFileName() + " as " + f.extension() + ": " + e.getMessage(), null,
                     e.getClass().getSimpleName());
             throw e;
         }
-        step.setTransientUserData(new Shared(importer, TableImporter.countRows(file, f)));
+        step.setTransientUserData(new Shared(importer, total));
         env.logs().info(id, step.getStepName(), from == 0 ? "importing " + file.getFileName() + " (" + f.extension() + ") into " + db + "." + table
                 : "resuming the import into " + db + "." + table + " after row " + from);
     }
