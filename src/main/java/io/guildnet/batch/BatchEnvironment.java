@@ -109,6 +109,33 @@ public class BatchEnvironment {
         jobs = new JobService(BatchRuntime.getJobOperator(), logs, this::requireCluster,
                 (actor, action, id, details) -> audit.record(actor == null ? "system" : actor, action, "batch_execution", id, details, null, null),
                 DefaultCluster.ID);
+        jobs.preflight(this::preflight);
+    }
+
+    /** rethink-export / rethink-import: the table exists and the submitter may use it, the upload exists — else 400 (403 for permissions) now, not a failed execution later. */
+    void preflight(BatchJob job, Map<String, String> p, String cluster, String actor) {
+        if (job != BatchJob.EXPORT && job != BatchJob.IMPORT) return;
+        var f = tableFactories.isResolvable() ? tableFactories.get() : io.guildnet.batch.transfer.TableStore.NONE;
+        var store = f.forCluster(cluster, actor == null ? "unknown" : actor)
+                .orElseThrow(() -> ApiException.badRequest("no_database", f.absentReason(), Map.of("param", BatchJob.CLUSTER)));
+        try {
+            store.primaryKey(p.get("db"), p.get("table"));
+        } catch (ApiException e) {
+            if (e.status() == 404) throw ApiException.badRequest("invalid_param", e.getMessage(), Map.of("param", "table"));
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (job == BatchJob.IMPORT) {
+            try {
+                if (!java.nio.file.Files.isRegularFile(transferFiles.importFile(p.get("file")))) {
+                    throw ApiException.badRequest("invalid_param", "no upload named " + p.get("file") + " (upload it with POST /api/batch/uploads)",
+                            Map.of("param", "file"));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @jakarta.annotation.Resource

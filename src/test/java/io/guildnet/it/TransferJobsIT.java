@@ -203,6 +203,15 @@ class TransferJobsIT {
                 + "\",\"db\":\"tx\",\"table\":\"legacy\",\"file\":\"../../state/guildnet.sqlite\"}}"), 400, "invalid_param");
         assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-export\",\"params\":{\"cluster\":\"" + cid + "\",\"db\":\"tx\"}}"),
                 400, "missing_param");
+        // checked at submission, not left to fail the execution
+        assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-export\",\"params\":{\"cluster\":\"" + cid
+                + "\",\"db\":\"tx\",\"table\":\"nope\"}}"), 400, "invalid_param");
+        assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-import\",\"params\":{\"cluster\":\"" + cid
+                + "\",\"db\":\"tx\",\"table\":\"legacy\",\"file\":\"import-00000000-0000-4000-8000-000000000000.csv\"}}"), 400, "invalid_param");
+        assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-export\",\"params\":{\"cluster\":\"" + cid
+                + "\",\"db\":\"tx\",\"table\":\"legacy\"}}", "X-API-Token", LibertyServer.ALICE_TOKEN), 403, "forbidden");
+        assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-export\",\"params\":{\"db\":\"tx\",\"table\":\"legacy\"}}"),
+                400, "no_database");
         assertError(server.send("POST", "/api/batch/uploads?format=xml", "x", "Content-Type", "text/plain"), 400, "unsupported_format");
         // the diagnose job writes no file
         HttpResponse<String> diag = server.json("POST", "/api/batch/jobs", "{\"job\":\"guildnet-diagnose\"}");
