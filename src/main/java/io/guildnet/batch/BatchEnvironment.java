@@ -79,6 +79,12 @@ public class BatchEnvironment {
     @Inject
     Instance<DatabaseProbe.Factory> databaseFactories;
 
+    /** The RethinkDB layer's tables for rethink-export / rethink-import (io.guildnet.rethink.RethinkTables). */
+    @Inject
+    Instance<io.guildnet.batch.transfer.TableStore.Factory> tableFactories;
+
+    private io.guildnet.batch.transfer.TransferFiles transferFiles;
+
     private final Clock clock = Clock.systemUTC();
     private ExecutionLogs logs;
     private JobService jobs;
@@ -95,12 +101,41 @@ public class BatchEnvironment {
                 Duration.ofMillis(knob("guildnet.batch.setup.backoff.max.ms", 30_000, 0, 600_000)));
         probeTimeout = Duration.ofMillis(knob("guildnet.batch.verify.probe.timeout.ms", 8000, 500, 120_000));
         diagnoseEvents = (int) knob("guildnet.batch.diagnose.events", 50, 1, 500);
+        transferFiles = new io.guildnet.batch.transfer.TransferFiles(config.stateDir().resolve("exports"),
+                knob("guildnet.batch.transfer.upload.max.bytes", 1L << 30, 1, Long.MAX_VALUE));
         recentErrors = new RecentErrors(500);
         Logger.getLogger("io.guildnet").addHandler(recentErrors);
         Logger.getLogger("io.javaoperatorsdk").addHandler(recentErrors);
         jobs = new JobService(BatchRuntime.getJobOperator(), logs, this::requireCluster,
                 (actor, action, id, details) -> audit.record(actor == null ? "system" : actor, action, "batch_execution", id, details, null, null),
                 DefaultCluster.ID);
+        jobs.preflight(this::preflight);
+    }
+
+    /** rethink-export / rethink-import: the table exists and the submitter may use it, the upload exists — else 400 (403 for permissions) now, not a failed execution later. */
+    void preflight(BatchJob job, Map<String, String> p, String cluster, String actor) {
+        if (job != BatchJob.EXPORT && job != BatchJob.IMPORT) return;
+        var f = tableFactories.isResolvable() ? tableFactories.get() : io.guildnet.batch.transfer.TableStore.NONE;
+        var store = f.forCluster(cluster, actor == null ? "unknown" : actor)
+                .orElseThrow(() -> ApiException.badRequest("no_database", f.absentReason(), Map.of("param", BatchJob.CLUSTER)));
+        try {
+            store.primaryKey(p.get("db"), p.get("table"));
+        } catch (ApiException e) {
+            if (e.status() == 404) throw ApiException.badRequest("invalid_param", e.getMessage(), Map.of("param", "table"));
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        if (job == BatchJob.IMPORT) {
+            try {
+                if (!java.nio.file.Files.isRegularFile(transferFiles.importFile(p.get("file")))) {
+                    throw ApiException.badRequest("invalid_param", "no upload named " + p.get("file") + " (upload it with POST /api/batch/uploads)",
+                            Map.of("param", "file"));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @jakarta.annotation.Resource
@@ -301,6 +336,21 @@ public class BatchEnvironment {
             return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    public io.guildnet.batch.transfer.TransferFiles transferFiles() { return transferFiles; }
+
+    /** The execution's cluster tables, acting for whoever submitted (or restarted) it; a missing layer fails the step with the reason. */
+    public io.guildnet.batch.transfer.TableStore tableStore(long executionId, String step) {
+        Properties p = params(executionId);
+        var f = tableFactories.isResolvable() ? tableFactories.get() : io.guildnet.batch.transfer.TableStore.NONE;
+        String cluster = p.getProperty(BatchJob.CLUSTER);
+        try {
+            return f.forCluster(cluster, p.getProperty(BatchJob.SUBMITTED_BY)).orElseThrow(() -> new IllegalStateException(f.absentReason()));
+        } catch (RuntimeException e) {
+            logs.log(executionId, step, "error", "no database for cluster " + cluster + ": " + e.getMessage(), null, e.getClass().getSimpleName());
+            throw e;
         }
     }
 

@@ -24,10 +24,29 @@ public enum BatchJob {
     VERIFY("guildnet-verify", List.of("network", "cluster", "database", "application", "report"), Map.of(
             "probeWorkspace", Param.bool(), "probeTimeoutMs", Param.integer(500, 120_000))),
     DIAGNOSE("guildnet-diagnose", List.of("diagnose"), Map.of("events", Param.integer(1, 500))),
+    EXPORT("rethink-export", List.of("export", "finish"), Map.of(
+            "db", Param.text(BatchJob.DB_ID, "a database id (a-z, 0-9, _ and -)", true),
+            "table", Param.text(BatchJob.TABLE, "a table name (A-Z, a-z, 0-9 and _)", true),
+            "format", Param.text(BatchJob.FORMAT, "json, ndjson or csv", false),
+            "chunk", Param.integer(1, 10_000))),
+    IMPORT("rethink-import", List.of("import", "finish"), Map.of(
+            "db", Param.text(BatchJob.DB_ID, "a database id (a-z, 0-9, _ and -)", true),
+            "table", Param.text(BatchJob.TABLE, "a table name (A-Z, a-z, 0-9 and _)", true),
+            "file", Param.text(BatchJob.UPLOAD, "the name POST /api/batch/uploads returned (import-<uuid>.<json|ndjson|csv>)", true),
+            "format", Param.text(BatchJob.FORMAT, "json, ndjson or csv", false),
+            "chunk", Param.integer(1, 10_000))),
     TAILNET_PROVISION("tailnet-provision", List.of("provision"), Map.of(
-            "headscale", Param.text("[A-Za-z0-9-]{1,64}"), "routes", Param.text("[0-9a-fA-F:./,]{1,512}"),
-            "image", Param.text("[A-Za-z0-9./:@_-]{1,256}"), "rolloutTimeoutSeconds", Param.integer(5, 3600),
+            "headscale", Param.text("[A-Za-z0-9-]{1,64}", "a Headscale record id (A-Z, a-z, 0-9 and -)", false),
+            "routes", Param.text("[0-9a-fA-F:./,]{1,512}", "comma-separated CIDRs", false),
+            "image", Param.text("[A-Za-z0-9./:@_-]{1,256}", "a container image reference", false),
+            "rolloutTimeoutSeconds", Param.integer(5, 3600),
             "retries", Param.integer(0, 10)));
+
+    static final String DB_ID = "[a-z0-9][a-z0-9_-]{0,63}";
+    static final String TABLE = "[A-Za-z0-9][A-Za-z0-9_]{0,63}";
+    static final String FORMAT = "json|ndjson|csv";
+    /** Upload names are made by the Host App (never a caller's path), so a job can only read files under the exports directory. */
+    public static final String UPLOAD = "import-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.(json|ndjson|csv)";
 
     /** Parameters every job takes. */
     public static final String CLUSTER = "cluster";
@@ -35,29 +54,24 @@ public enum BatchJob {
     public static final String SUBMITTED_BY = "submittedBy";
     public static final String KIND = "kind";
 
-    /** A parameter's type and bounds. */
-    public record Param(String type, long min, long max) {
+    /** A parameter's type and bounds (text: the pattern it must match, and whether it is required). */
+    public record Param(String type, long min, long max, String pattern, String what, boolean required) {
+        Param(String type, long min, long max) { this(type, min, max, null, null, false); }
+
         static Param bool() { return new Param("boolean", 0, 1); }
 
         static Param integer(long min, long max) { return new Param("integer", min, max); }
 
-        /** A string matching {@code regex} (kept in {@link #PATTERNS}: the record stays comparable). */
-        static Param text(String regex) {
-            PATTERNS.put(regex, java.util.regex.Pattern.compile(regex));
-            return new Param("string:" + regex, 0, 0);
-        }
+        static Param text(String pattern, String what, boolean required) { return new Param("text", 0, 0, pattern, what, required); }
 
         String describe() {
-            if (type.startsWith("string:")) return "a string matching " + type.substring(7);
-            return type.equals("boolean") ? "true or false" : "a whole number from " + min + " to " + max;
+            String d = switch (type) {
+                case "boolean" -> "true or false";
+                case "text" -> what;
+                default -> "a whole number from " + min + " to " + max;
+            };
+            return required ? d + " (required)" : d;
         }
-
-        /** In the nested record, not the enum: the enum's constants are built before the enum's own statics. */
-        private static final Map<String, java.util.regex.Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
-    }
-
-    private static boolean matches(Param p, String v) {
-        return Param.PATTERNS.get(p.type().substring(7)).matcher(v).matches();
     }
 
     private final String jobName;
@@ -101,6 +115,20 @@ public enum BatchJob {
         return (double) (i + (done ? 1 : 0)) / steps.size();
     }
 
+    /** Whether a step that just ended counts as done for progress: not when it failed or was stopped. */
+    public static boolean stepFinished(jakarta.batch.runtime.BatchStatus status, String exitStatus) {
+        if (status == jakarta.batch.runtime.BatchStatus.FAILED || status == jakarta.batch.runtime.BatchStatus.STOPPING
+                || status == jakarta.batch.runtime.BatchStatus.STOPPED || status == jakarta.batch.runtime.BatchStatus.ABANDONED) return false;
+        return !"FAILED".equals(exitStatus) && !"STOPPED".equals(exitStatus);
+    }
+
+    /** Progress while {@code step} is {@code fraction} (0..1) done. */
+    public double progressWithin(String step, double fraction) {
+        int i = steps.indexOf(step);
+        if (i < 0) return -1;
+        return (i + Math.max(0, Math.min(1, fraction))) / steps.size();
+    }
+
     /**
      * Validates the caller's parameters (object of strings, numbers or booleans) into job
      * parameters; the cluster is validated by the caller.
@@ -129,8 +157,8 @@ public enum BatchJob {
                 case FALSE -> "false";
                 default -> throw invalid(k, p.describe());
             };
-            if (p.type().startsWith("string:")) {
-                if (v.getValueType() != JsonValue.ValueType.STRING || !matches(p, raw)) throw invalid(k, p.describe());
+            if (p.type().equals("text")) {
+                if (!(v instanceof JsonString) || !raw.matches(p.pattern())) throw invalid(k, p.describe());
                 out.put(k, raw);
             } else if (p.type().equals("boolean")) {
                 String b = raw.toLowerCase(Locale.ROOT);
@@ -148,13 +176,28 @@ public enum BatchJob {
             }
         }
         if (!unknown.isEmpty()) {
+            throw unknown(unknown);
+        }
+        List<String> missing = new ArrayList<>();
+        params.forEach((k, p) -> {
+            if (p.required() && !out.containsKey(k)) missing.add(k);
+        });
+        if (!missing.isEmpty()) {
+            java.util.Collections.sort(missing);
+            throw ApiException.badRequest("missing_param", "job " + jobName + " needs parameter(s): " + String.join(", ", missing),
+                    Map.of("params", missing));
+        }
+        return out;
+    }
+
+    private ApiException unknown(List<String> unknown) {
+        {
             List<String> allowed = new ArrayList<>(params.keySet());
             allowed.add(CLUSTER);
             java.util.Collections.sort(allowed);
-            throw ApiException.badRequest("unknown_param", "job " + jobName + " does not take parameter(s): " + String.join(", ", unknown),
+            return ApiException.badRequest("unknown_param", "job " + jobName + " does not take parameter(s): " + String.join(", ", unknown),
                     Map.of("params", unknown, "allowed", allowed));
         }
-        return out;
     }
 
     private ApiException invalid(String k, String what) {

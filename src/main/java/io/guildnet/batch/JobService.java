@@ -40,6 +40,15 @@ public final class JobService {
         void record(String actor, String action, String executionId, String details);
     }
 
+    /** A job-specific check at submission (e.g. the table of an export exists and the caller may read it): throws an ApiException. */
+    public interface Preflight {
+        void check(BatchJob job, Map<String, String> params, String cluster, String actor);
+    }
+
+    private volatile Preflight preflight;
+
+    public void preflight(Preflight p) { this.preflight = p; }
+
     private final JobOperator ops;
     private final ExecutionLogs logs;
     private final Clusters clusters;
@@ -83,6 +92,8 @@ public final class JobService {
         BatchJob job = job(jobName);
         Map<String, String> p = job.validate(params);
         String cluster = clusters.require(p.getOrDefault(BatchJob.CLUSTER, defaultCluster));
+        Preflight pf = preflight;
+        if (pf != null) pf.check(job, p, cluster, actor);
         Properties props = new Properties();
         p.forEach(props::setProperty);
         props.setProperty(BatchJob.CLUSTER, cluster);
@@ -117,6 +128,11 @@ public final class JobService {
             // fall through
         }
         throw ApiException.notFound("unknown_execution", "no job execution with id " + raw);
+    }
+
+    /** The job instance of an execution (shared by the executions a restart adds). */
+    public long instanceId(long id) {
+        return ops.getJobInstance(id).getInstanceId();
     }
 
     public Properties params(long id) {

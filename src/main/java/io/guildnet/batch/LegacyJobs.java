@@ -24,10 +24,10 @@ public final class LegacyJobs {
             case "cluster.create", "cluster.setup" -> BatchJob.SETUP.jobName();
             case "cluster.verify" -> BatchJob.VERIFY.jobName();
             case "cluster.diagnose" -> BatchJob.DIAGNOSE.jobName();
+            case "db.export" -> BatchJob.EXPORT.jobName();
+            case "db.import" -> BatchJob.IMPORT.jobName();
             // the anchor's headscale.* kinds provision a cluster's tailnet side (spec.id = the cluster)
             case "headscale.create", "headscale.provision", "headscale.setup", "tailnet.provision" -> BatchJob.TAILNET_PROVISION.jobName();
-            case "db.export", "db.import" -> throw new ApiException(501, "not_implemented",
-                    "job kind " + k + " needs the RethinkDB layer, which is not part of this build");
             default -> {
                 if (k.startsWith("headscale.")) {
                     throw new ApiException(501, "not_implemented", "job kind " + k + " is not implemented; headscale.create / headscale.provision"
@@ -35,7 +35,7 @@ public final class LegacyJobs {
                 }
                 throw ApiException.badRequest("unknown_kind", "unknown job kind '" + k + "'",
                         Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose",
-                        "headscale.create", "headscale.provision", "tailnet.provision")));
+                        "db.export", "db.import", "headscale.create", "headscale.provision", "tailnet.provision")));
             }
         };
     }

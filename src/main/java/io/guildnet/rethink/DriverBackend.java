@@ -218,6 +218,11 @@ public final class DriverBackend implements RethinkBackend {
     }
 
     @Override
+    public long count(String db, String table) {
+        return ((Number) atom(table(db, table).count())).longValue();
+    }
+
+    @Override
     public List<Map<String, Object>> query(String db, String table, Query q) {
         String pk = primaryKey(db, table);
         Table t = table(db, table);

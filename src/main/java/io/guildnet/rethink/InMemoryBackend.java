@@ -132,6 +132,11 @@ public final class InMemoryBackend implements RethinkBackend {
     }
 
     @Override
+    public synchronized long count(String db, String table) {
+        return table(db, table).rows.size();
+    }
+
+    @Override
     public synchronized List<Map<String, Object>> query(String db, String table, Query q) {
         Table t = table(db, table);
         NavigableMap<Object, Map<String, Object>> view = t.rows;

@@ -35,6 +35,11 @@ public interface RethinkBackend extends AutoCloseable {
     /** The row with this primary key value, or null. */
     Map<String, Object> get(String db, String table, Object key);
 
+    /** How many rows the table has (progress of exports); -1 when the backend cannot tell cheaply. */
+    default long count(String db, String table) {
+        return -1;
+    }
+
     /** Rows in primary-key order, bounded and filtered as the query says. */
     List<Map<String, Object>> query(String db, String table, Query q);
 

@@ -110,6 +110,8 @@ public class GuildNetFilter extends HttpFilter {
             // 3. body limit
             boolean proxied = io.guildnet.proxy.ProxyService.handles(path);
             long limit = proxied ? proxy.config().maxBodyBytes() : config.maxBodyBytes();
+            // import uploads are streamed to disk and bounded by their own knob (guildnet.batch.transfer.upload.max.bytes)
+            if (io.guildnet.batch.UploadResource.handles(path)) limit = Long.MAX_VALUE;
             long declared = req.getContentLengthLong();
             if (declared > limit) {
                 res.setHeader("Connection", "close");

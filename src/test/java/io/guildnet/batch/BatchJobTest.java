@@ -47,12 +47,35 @@ class BatchJobTest {
         assertEquals("guildnet-diagnose", LegacyJobs.jobFor("cluster.diagnose"));
         assertEquals(400, assertThrows(ApiException.class, () -> LegacyJobs.jobFor("cluster.explode")).status());
         assertEquals(400, assertThrows(ApiException.class, () -> LegacyJobs.jobFor(" ")).status());
-        assertEquals(501, assertThrows(ApiException.class, () -> LegacyJobs.jobFor("db.export")).status());
+        assertEquals("rethink-export", LegacyJobs.jobFor("db.export"));
+        assertEquals("rethink-import", LegacyJobs.jobFor("db.import"));
         assertEquals(501, assertThrows(ApiException.class, () -> LegacyJobs.jobFor("headscale.start")).status());
         assertEquals(o("{\"cluster\":\"c1\",\"dryRun\":true}"), LegacyJobs.params(o("{\"id\":\"c1\",\"dryRun\":true}")));
         assertEquals(List.of("queued", "running", "succeeded", "failed", "canceled"), List.of(LegacyJobs.status("STARTING", null),
                 LegacyJobs.status("STARTED", null), LegacyJobs.status("COMPLETED", "PASS"), LegacyJobs.status("FAILED", "ROLLED_BACK"),
                 LegacyJobs.status("STOPPED", null)));
+    }
+
+    @Test
+    void transferJobsNeedTheirTableAndTakeOnlyNamesTheHostAppMade() {
+        assertEquals(java.util.Map.of("db", "shop", "table", "orders", "format", "csv", "chunk", "10"),
+                BatchJob.EXPORT.validate(o("{\"db\":\"shop\",\"table\":\"orders\",\"format\":\"csv\",\"chunk\":10}")));
+        ApiException missing = assertThrows(ApiException.class, () -> BatchJob.EXPORT.validate(o("{\"db\":\"shop\"}")));
+        assertEquals("missing_param", missing.code());
+        assertTrue(missing.getMessage().contains("table"), missing.getMessage());
+        assertEquals("invalid_param", assertThrows(ApiException.class,
+                () -> BatchJob.EXPORT.validate(o("{\"db\":\"shop\",\"table\":\"orders\",\"format\":\"xml\"}"))).code());
+        assertEquals("invalid_param", assertThrows(ApiException.class,
+                () -> BatchJob.EXPORT.validate(o("{\"db\":\"../etc\",\"table\":\"orders\"}"))).code());
+        assertEquals("invalid_param", assertThrows(ApiException.class,
+                () -> BatchJob.IMPORT.validate(o("{\"db\":\"shop\",\"table\":\"orders\",\"file\":\"../../secrets.json\"}"))).code());
+        assertEquals("invalid_param", assertThrows(ApiException.class,
+                () -> BatchJob.IMPORT.validate(o("{\"db\":\"shop\",\"table\":\"orders\",\"file\":\"export-3.json\"}"))).code());
+        BatchJob.IMPORT.validate(o("{\"db\":\"shop\",\"table\":\"orders\",\"file\":\"import-0f8e4c2a-1b2c-4d5e-8f90-0123456789ab.ndjson\"}"));
+        assertEquals(0.25, BatchJob.EXPORT.progressWithin("export", 0.5));
+        assertTrue(!BatchJob.stepFinished(jakarta.batch.runtime.BatchStatus.FAILED, null));
+        assertTrue(!BatchJob.stepFinished(jakarta.batch.runtime.BatchStatus.STARTED, "FAILED"));
+        assertTrue(BatchJob.stepFinished(jakarta.batch.runtime.BatchStatus.STARTED, "COMPLETED"));
     }
 
     @Test

@@ -35,8 +35,8 @@ class TableTransferTest {
 
         @Override public String primaryKey(String db, String table) { return "id"; }
 
-        @Override public List<JsonObject> page(String db, String table, String afterKey, int limit) {
-            var m = afterKey == null ? t(db, table) : t(db, table).tailMap(afterKey, false);
+        @Override public List<JsonObject> page(String db, String table, jakarta.json.JsonValue afterKey, int limit) {
+            var m = afterKey == null ? t(db, table) : t(db, table).tailMap(((jakarta.json.JsonString) afterKey).getString(), false);
             return m.values().stream().limit(limit).toList();
         }
 

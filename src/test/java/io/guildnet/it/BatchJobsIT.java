@@ -253,7 +253,7 @@ class BatchJobsIT {
 
         assertError(server.json("POST", "/api/jobs", "{\"kind\":\"cluster.explode\"}"), 400, "unknown_kind");
         assertError(server.json("POST", "/api/jobs", "{\"spec\":{}}"), 400, "missing_kind");
-        assertError(server.json("POST", "/api/jobs", "{\"kind\":\"db.export\"}"), 501, "not_implemented");
+        assertError(server.json("POST", "/api/jobs", "{\"kind\":\"db.export\"}"), 400, "missing_param");
         assertError(server.json("POST", "/api/jobs", "{\"kind\":\"headscale.delete\"}"), 501, "not_implemented");
 
         // WebSocket: replays the finished job's log, then closes with 1000 "bye"

@@ -36,6 +36,8 @@ public class StepProgressListener implements StepListener {
         long id = job.getExecutionId();
         String exit = step.getExitStatus() == null ? step.getBatchStatus().name() : step.getExitStatus();
         env.logs().log(id, step.getStepName(), exit.equals("FAILED") ? "error" : "info", "step " + step.getStepName() + " finished: " + exit, null, null);
+        // a failed or stopped step keeps the progress it reached (it did not finish)
+        if (!BatchJob.stepFinished(step.getBatchStatus(), exit)) return;
         BatchJob.byName(job.getJobName()).map(j -> j.progressAt(step.getStepName(), true)).filter(p -> p >= 0)
                 .ifPresent(p -> env.logs().progress(id, p, step.getStepName()));
     }

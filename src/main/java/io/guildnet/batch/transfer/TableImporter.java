@@ -1,6 +1,5 @@
 package io.guildnet.batch.transfer;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonParser;
@@ -33,6 +32,8 @@ public final class TableImporter implements AutoCloseable {
     private Iterator<JsonObject> rows;
     private AutoCloseable source;
     private Checkpoint cp;
+    private long read;
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
     public TableImporter(TableStore store, String db, String table, Path file, TransferFormat format, int chunk) {
         this.store = store;
@@ -51,7 +52,48 @@ public final class TableImporter implements AutoCloseable {
         };
         cp = from == null ? new Checkpoint(0) : from;
         for (long i = 0; i < cp.rows() && rows.hasNext(); i++) rows.next();
+        read = cp.rows();
         return cp;
+    }
+
+    /** The next row of the file (for a chunk step's reader), or null at its end. */
+    public JsonObject nextRow() {
+        if (!rows.hasNext()) return null;
+        read++;
+        return rows.next();
+    }
+
+    /** Rows handed out so far (including those skipped when resuming). */
+    public long rowsRead() { return read; }
+
+    /** How many rows a file holds (one parsing pass; for progress). */
+    public static long countRows(Path file, TransferFormat format) throws Exception {
+        try (TableImporter t = new TableImporter(null, null, null, file, format, 1)) {
+            t.open(null);
+            long n = 0;
+            while (t.nextRow() != null) n++;
+            return n;
+        }
+    }
+
+    /** Bytes of the file consumed so far (read ahead by a buffer, so a little more than the rows handed out). */
+    public long bytesRead() { return bytes.get(); }
+
+    private java.io.Reader reader() throws java.io.IOException {
+        java.io.InputStream in = new java.io.FilterInputStream(Files.newInputStream(file)) {
+            @Override public int read() throws java.io.IOException {
+                int c = super.read();
+                if (c >= 0) bytes.incrementAndGet();
+                return c;
+            }
+
+            @Override public int read(byte[] b, int off, int len) throws java.io.IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) bytes.addAndGet(n);
+                return n;
+            }
+        };
+        return new java.io.InputStreamReader(in, StandardCharsets.UTF_8);
     }
 
     /** Upserts the next chunk; returns the new checkpoint, or {@code null} when the file is done. */
@@ -61,13 +103,14 @@ public final class TableImporter implements AutoCloseable {
         if (batch.isEmpty()) return null;
         store.upsert(db, table, batch);
         cp = new Checkpoint(cp.rows() + batch.size());
+        read = cp.rows();
         return cp;
     }
 
     public Checkpoint checkpoint() { return cp; }
 
     private Iterator<JsonObject> lines(boolean csv) throws Exception {
-        BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        BufferedReader r = new BufferedReader(reader(), 1 << 16);
         source = r;
         List<String> header = new ArrayList<>();
         if (csv) {
@@ -84,7 +127,7 @@ public final class TableImporter implements AutoCloseable {
                         if (line.isBlank()) continue;
                         if (!csv) return TransferFormat.parseJson(line);
                         List<String> cells = TransferFormat.csvCells(line);
-                        JsonObjectBuilder b = Json.createObjectBuilder();
+                        JsonObjectBuilder b = TransferFormat.P.createObjectBuilder();
                         for (int i = 0; i < header.size(); i++) {
                             String v = i < cells.size() ? cells.get(i) : "";
                             if (v.isEmpty()) b.addNull(header.get(i));
@@ -127,7 +170,7 @@ public final class TableImporter implements AutoCloseable {
     }
 
     private Iterator<JsonObject> jsonArray() throws Exception {
-        JsonParser p = Json.createParser(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        JsonParser p = TransferFormat.P.createParser(new BufferedReader(reader(), 1 << 16));
         source = p;
         if (!p.hasNext() || p.next() != JsonParser.Event.START_ARRAY) throw new IllegalArgumentException("a JSON import must be one array of objects");
         return new Iterator<JsonObject>() {

@@ -18,6 +18,9 @@ import java.util.Locale;
 public enum TransferFormat {
     NDJSON("ndjson"), JSON("json"), CSV("csv");
 
+    /** One JSON-P provider: {@code Json.createXxx} looks the provider up (a ServiceLoader scan) on every call, once per row here. */
+    static final jakarta.json.spi.JsonProvider P = jakarta.json.spi.JsonProvider.provider();
+
     private final String ext;
 
     TransferFormat(String ext) { this.ext = ext; }
@@ -94,7 +97,7 @@ public enum TransferFormat {
     }
 
     static JsonObject parseJson(String s) {
-        try (var r = Json.createReader(new StringReader(s))) {
+        try (var r = P.createReader(new StringReader(s))) {
             return r.readObject();
         }
     }

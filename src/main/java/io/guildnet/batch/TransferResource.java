@@ -1,0 +1,65 @@
+package io.guildnet.batch;
+
+import io.guildnet.api.ApiException;
+import io.guildnet.batch.transfer.TransferFiles;
+import io.guildnet.batch.transfer.TransferFormat;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Properties;
+
+/** {@code GET /api/batch/executions/{id}/file}: the file a finished rethink-export wrote, streamed. */
+@Path("batch/executions/{id}/file")
+@RequestScoped
+public class TransferResource {
+
+    @Inject
+    BatchEnvironment env;
+
+    @jakarta.ws.rs.core.Context
+    jakarta.servlet.http.HttpServletRequest request;
+
+    /**
+     * The file holds table data read with the submitter's database permissions, so only the
+     * submitter (or whoever restarted the export) and host admins (the admin token, loopback
+     * callers) may download it.
+     */
+    static boolean mayDownload(String caller, String submitter) {
+        return io.guildnet.rethink.Caller.isHostAdmin(caller) || (caller != null && caller.equals(submitter));
+    }
+
+    @GET
+    public Response file(@PathParam("id") String id) throws IOException {
+        long eid = JobService.parseId(id);
+        JobExecution e = env.jobs().require(eid);
+        if (!BatchJob.EXPORT.jobName().equals(e.getJobName())) {
+            throw ApiException.notFound("no_file", "execution " + eid + " is a " + e.getJobName() + ", which writes no file");
+        }
+        if (e.getBatchStatus() != BatchStatus.COMPLETED) {
+            throw new ApiException(409, "not_ready", "execution " + eid + " is " + e.getBatchStatus() + ": its file is complete only when it COMPLETED",
+                    Map.of("status", e.getBatchStatus().name()));
+        }
+        Properties p = env.jobs().params(eid);
+        String caller = io.guildnet.web.RequestInfo.of(request).principal();
+        if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
+            throw ApiException.forbidden("forbidden", caller + " may not download the export of execution " + eid + " (only who submitted it, or an admin)");
+        }
+        TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
+        long instance = env.jobs().instanceId(eid);
+        java.nio.file.Path file = env.transferFiles().exportFile(instance, f);
+        if (!Files.isRegularFile(file)) throw ApiException.notFound("no_file", "the file of execution " + eid + " was removed");
+        String name = p.getProperty("db", "db") + "-" + p.getProperty("table", "table") + "-" + instance + "." + f.extension();
+        StreamingOutput body = out -> Files.copy(file, out);
+        return Response.ok(body, TransferFiles.mediaType(f)).header("Content-Length", Files.size(file))
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"").build();
+    }
+}
