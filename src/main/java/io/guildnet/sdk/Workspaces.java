@@ -62,7 +62,14 @@ public final class Workspaces {
         /** {@code {"cpu":"500m","memory":"1Gi"}} style requests. */
         public Spec resources(Map<String, String> resources) { fields.put("resources", resources); return this; }
 
-        public Spec exposure(String exposure) { fields.put("exposure", exposure); return this; }
+        /** How the workspace is reached: {@code ClusterIP}, {@code LoadBalancer} or {@code Ingress} (with {@code domain}, may be null). */
+        public Spec exposure(String type, String domain) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("type", type);
+            if (domain != null) e.put("domain", domain);
+            fields.put("exposure", e);
+            return this;
+        }
 
         public Spec notes(String notes) { fields.put("notes", notes); return this; }
 
