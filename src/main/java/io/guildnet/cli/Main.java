@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "mgn", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Script the GuildNet Host App: install, verify, clusters, workspaces, databases, jobs.",
         subcommands = {InstallCommand.class, VerifyCommand.class, ClusterCommand.class, WorkspaceCommand.class, DbCommand.class,
-                JobCommand.class, VizCommand.class, VersionCommand.class, ConfigCommand.class, CompletionCommand.class},
+                JobCommand.class, ApplyCommand.class, VizCommand.class, VersionCommand.class, ConfigCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized/forbidden, 5 Host App unreachable/unavailable;",
                 "verify: 0 pass, 1 warn, 2 fail."})
 public final class Main {

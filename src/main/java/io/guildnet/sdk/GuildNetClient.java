@@ -153,14 +153,16 @@ public final class GuildNetClient implements AutoCloseable {
 
         private SSLContext sslContext() {
             try {
-                List<X509TrustManager> managers = new ArrayList<>();
+                List<java.util.function.Supplier<X509TrustManager>> managers = new ArrayList<>();
                 if (!trusted.isEmpty()) {
                     KeyStore ks = KeyStore.getInstance("PKCS12");
                     ks.load(null, null);
                     for (int i = 0; i < trusted.size(); i++) ks.setCertificateEntry("trusted-" + i, trusted.get(i));
-                    managers.add(trustManager(ks));
+                    X509TrustManager own = trustManager(ks);
+                    managers.add(() -> own);
                 }
-                if (trustSystem) managers.add(trustManager(null));
+                // the JDK's CA store is only loaded when the own certificates do not match (start-up time)
+                if (trustSystem) managers.add(new SystemTrust());
                 SSLContext ctx = SSLContext.getInstance("TLS");
                 ctx.init(null, new TrustManager[] {new AnyOf(managers)}, null);
                 return ctx;
@@ -187,8 +189,25 @@ public final class GuildNetClient implements AutoCloseable {
         };
     }
 
+    /** The JDK's default trust manager, loaded on first use. */
+    private static final class SystemTrust implements java.util.function.Supplier<X509TrustManager> {
+        private X509TrustManager tm;
+
+        @Override
+        public synchronized X509TrustManager get() {
+            if (tm == null) {
+                try {
+                    tm = Builder.trustManager(null);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("cannot load the JDK's CA certificates: " + e.getMessage(), e);
+                }
+            }
+            return tm;
+        }
+    }
+
     /** Trusts a server chain when any of the given managers does (custom certificates, then the JDK's CAs). */
-    private record AnyOf(List<X509TrustManager> managers) implements X509TrustManager {
+    private record AnyOf(List<java.util.function.Supplier<X509TrustManager>> managers) implements X509TrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("client certificates are not checked here");
@@ -197,9 +216,9 @@ public final class GuildNetClient implements AutoCloseable {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             CertificateException last = new CertificateException("no trust manager");
-            for (X509TrustManager m : managers) {
+            for (java.util.function.Supplier<X509TrustManager> m : managers) {
                 try {
-                    m.checkServerTrusted(chain, authType);
+                    m.get().checkServerTrusted(chain, authType);
                     return;
                 } catch (CertificateException e) {
                     last = e;
@@ -210,7 +229,7 @@ public final class GuildNetClient implements AutoCloseable {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return managers.stream().flatMap(m -> java.util.Arrays.stream(m.getAcceptedIssuers())).toArray(X509Certificate[]::new);
+            return managers.stream().flatMap(m -> java.util.Arrays.stream(m.get().getAcceptedIssuers())).toArray(X509Certificate[]::new);
         }
     }
 }

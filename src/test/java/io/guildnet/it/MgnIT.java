@@ -243,6 +243,30 @@ class MgnIT {
 
     @Test
     @Order(5)
+    void applyLaunchesAFederationFileIdempotently() throws Exception {
+        Path fed = home.resolve("federation.yaml");
+        Files.writeString(fed, "federation:\n  name: production\n  clusters:\n    - id: " + cid + "\n      role: primary\n      weight: 100\n"
+                + "workspaces:\n  - name: fed-web\n    image: nginx:1.27\n    env: {MODE: prod}\n    ports: [80]\n");
+        Run dry = mgn("-o", "json", "apply", "-f", fed.toString(), "--dry-run");
+        assertEquals(0, dry.code, dry.toString());
+        assertEquals("planned", dry.arr().getJsonObject(0).getString("outcome"));
+        assertEquals(Main.NOT_FOUND, mgn("workspace", "get", cid, "fed-web").code, "a dry run changes nothing");
+        Run apply = mgn("-o", "json", "apply", "-f", fed.toString());
+        assertEquals(0, apply.code, apply.toString());
+        assertEquals("created", apply.arr().getJsonObject(0).getString("outcome"));
+        var dep = WorkspaceApiIT.await(() -> mock.client.apps().deployments().inNamespace("default").withName("fed-web").get(), "deployment");
+        assertEquals("production", dep.getSpec().getTemplate().getMetadata().getLabels().get("federation"));
+        Run again = mgn("-o", "json", "apply", "-f", fed.toString());
+        assertEquals("unchanged", again.arr().getJsonObject(0).getString("outcome"), again.toString());
+        assertEquals(0, mgn("workspace", "delete", cid, "fed-web").code);
+        Files.writeString(fed, "federation:\n  clusters: [" + cid + "]\nworkspaces:\n  - name: x\n    image: y\n    clusters: [elsewhere]\n");
+        Run bad = mgn("apply", "-f", fed.toString());
+        assertEquals(Main.USAGE, bad.code, bad.toString());
+        assertTrue(bad.err.contains("not in the federation"), bad.err);
+    }
+
+    @Test
+    @Order(6)
     void dbCommandsAndTheSdkChangefeed() throws Exception {
         Run create = mgn("-o", "json", "db", "create", cid, "mgn_db", "--description", "from mgn");
         assertEquals(0, create.code, create.toString());
@@ -297,7 +321,7 @@ class MgnIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void jobVerifyInstallAndViz() {
         Run submit = mgn("-o", "json", "job", "submit", "guildnet-verify", "--cluster", cid, "-p", "probeWorkspace=false");
         assertEquals(0, submit.code, submit.toString());
