@@ -34,6 +34,8 @@ public final class CliBench {
         process("scripts/mgn (C1, SerialGC, AppCDS)", List.of("scripts/mgn", "-o", "json", "cluster", "list"), env, runs, true);
         process("scripts/mgn version --client (no request)", List.of("scripts/mgn", "version", "--client"), env, runs, false);
 
+        timeline(env);
+
         System.out.println("== SDK vs raw HTTP, in one warm JVM, " + calls + " calls each (GET /api/deploy/clusters, 5 records)");
         try (GuildNetClient gn = GuildNetClient.builder(url).trustGuildNetHome(server.home()).build()) {
             HttpClient raw = server.newClient();
@@ -60,6 +62,34 @@ public final class CliBench {
         }
         server.stop();
         System.exit(0);
+    }
+
+    /** Where one warm scripts/mgn run spends its time: JVM uptime when marker classes load. */
+    static void timeline(Map<String, String> env) throws Exception {
+        Path log = Path.of("target/bench/mgn-classload.log").toAbsolutePath();
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder("scripts/mgn", "-o", "json", "cluster", "list").redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().put("MGN_JAVA_OPTS", "-Xlog:class+load:file=" + log + ":uptime");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
+        double wall = (System.nanoTime() - t0) / 1e6;
+        List<String> lines = Files.readAllLines(log);
+        String[][] marks = {{"picocli.CommandLine ", "picocli loaded"}, {"io.guildnet.cli.ClusterCommand$ListCmd ", "command model built"},
+                {"java.net.http.HttpClient ", "HTTP client"}, {"sun.security.ssl.ClientHello ", "TLS handshake starts"},
+                {"sun.security.ssl.Finished ", "TLS handshake finishing"}, {"io.guildnet.cli.Output ", "response printed"}};
+        StringBuilder sb = new StringBuilder("timeline (one scripts/mgn run, wall " + Math.round(wall) + " ms, " + lines.size() + " classes):");
+        for (String[] m : marks) {
+            lines.stream().filter(l -> l.contains(" " + m[0])).findFirst().ifPresent(l -> sb.append(" ").append(m[1]).append(" @")
+                    .append(l.substring(l.indexOf('[') + 1, l.indexOf(']'))).append(";"));
+        }
+        if (!lines.isEmpty()) {
+            String last = lines.get(lines.size() - 1);
+            sb.append(" last class @").append(last.substring(last.indexOf('[') + 1, last.indexOf(']')));
+        }
+        System.out.println(sb);
     }
 
     static String java() {
