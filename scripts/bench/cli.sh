@@ -8,4 +8,4 @@ cd "$(dirname "$0")/../.."
 mvn -B -q -o -DskipTests pre-integration-test   # war, target/mgn.jar, Liberty runtime
 mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/cli.cp >/dev/null
 CP="target/test-classes:target/classes:$(cat target/bench/cli.cp)"
-java -Dit.work=target/bench -cp "$CP" io.guildnet.it.CliBench "${1:-10}" "${2:-2000}" 2>&1 | grep -a -E '^(==|java|scripts|round|timeline)'
+java -Dit.work=target/bench -cp "$CP" io.guildnet.it.CliBench "${1:-10}" "${2:-2000}" 2>&1 | grep -a -E '^(==|java|scripts|curl|round|timeline)'

@@ -33,6 +33,12 @@ public final class CliBench {
         process("java -jar target/mgn.jar", List.of(java(), "-jar", "target/mgn.jar", "-o", "json", "cluster", "list"), env, runs, false);
         process("scripts/mgn (C1, SerialGC, AppCDS)", List.of("scripts/mgn", "-o", "json", "cluster", "list"), env, runs, true);
         process("scripts/mgn version --client (no request)", List.of("scripts/mgn", "version", "--client"), env, runs, false);
+        Map<String, String> closed = new java.util.HashMap<>(env);
+        closed.put("MGN_API_URL", "https://127.0.0.1:" + closedPort());
+        closed.put("MGN_RETRIES", "0");
+        process("scripts/mgn cluster list, closed port (exit 5)", List.of("scripts/mgn", "cluster", "list"), closed, runs, false, 5);
+        process("curl (same request, baseline)", List.of("curl", "-sf", "--cacert", server.home().resolve("state/certs/server.crt").toString(),
+                url + "/api/deploy/clusters"), env, runs, false);
 
         timeline(env);
 
@@ -96,7 +102,17 @@ public final class CliBench {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    static int closedPort() throws java.io.IOException {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     static void process(String label, List<String> cmd, Map<String, String> env, int runs, boolean firstSeparately) throws Exception {
+        process(label, cmd, env, runs, firstSeparately, 0);
+    }
+
+    static void process(String label, List<String> cmd, Map<String, String> env, int runs, boolean firstSeparately, int expectedExit) throws Exception {
         List<Double> ms = new ArrayList<>();
         double first = -1;
         for (int i = 0; i < runs + 1; i++) {
@@ -107,7 +123,7 @@ public final class CliBench {
             byte[] out = p.getInputStream().readAllBytes();
             int code = p.waitFor();
             double t = (System.nanoTime() - t0) / 1e6;
-            if (code != 0) throw new IllegalStateException(label + " exit " + code + ": " + new String(out));
+            if (code != expectedExit) throw new IllegalStateException(label + " exit " + code + ": " + new String(out));
             if (i == 0) first = t;
             else ms.add(t);
         }
