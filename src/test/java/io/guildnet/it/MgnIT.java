@@ -366,6 +366,20 @@ class MgnIT {
         assertTrue(viz.obj().getJsonArray("clusters").stream().anyMatch(v -> cid.equals(v.asJsonObject().getString("id"))), viz.out);
         Run vizTable = mgn("viz", "--once", "--cluster", cid);
         assertTrue(vizTable.out.contains("CLUSTERS") && vizTable.out.contains("RUNNING JOBS"), vizTable.out);
+
+        Run stop = mgn("job", "stop", String.valueOf(id));
+        assertEquals(Main.ERROR, stop.code, "a finished execution cannot be stopped: " + stop);
+        assertTrue(stop.err.contains("not_running"), stop.err);
+    }
+
+    @Test
+    @Order(8)
+    void clusterDeleteRemovesTheCluster() {
+        Run del = mgn("-o", "json", "cluster", "delete", cid);
+        assertEquals(0, del.code, del.toString());
+        assertEquals(cid, del.obj().getString("deleted"));
+        assertEquals(Main.NOT_FOUND, mgn("cluster", "get", cid).code);
+        cid = null;
     }
 
     static int closedPort() {
