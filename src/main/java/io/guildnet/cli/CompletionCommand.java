@@ -1,7 +1,6 @@
 package io.guildnet.cli;
 
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code mgn completion}: prints a bash/zsh completion script ({@code source <(mgn completion)}). */
@@ -9,7 +8,7 @@ import picocli.CommandLine.Command;
 final class CompletionCommand extends Base {
     @Override
     public Integer call() {
-        String script = AutoComplete.bash("mgn", new CommandLine(new Main()));
+        String script = AutoComplete.bash("mgn", Main.commandLine(new Main(), new String[0]));
         root().out.print(script);
         root().out.flush();
         return 0;

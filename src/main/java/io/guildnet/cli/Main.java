@@ -14,7 +14,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,13 +25,19 @@ import picocli.CommandLine.ScopeType;
 /** {@code mgn}: the GuildNet command line (see docs/cli.md). */
 @Command(name = "mgn", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Script the GuildNet Host App: install, verify, clusters, workspaces, databases, jobs.",
-        subcommands = {InstallCommand.class, VerifyCommand.class, ClusterCommand.class, WorkspaceCommand.class, DbCommand.class,
-                JobCommand.class, ApplyCommand.class, VizCommand.class, VersionCommand.class, ConfigCommand.class, CompletionCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 unauthorized/forbidden, 5 Host App unreachable/unavailable;",
                 "verify: 0 pass, 1 warn, 2 fail."})
 public final class Main {
 
     public static final int OK = 0, ERROR = 1, USAGE = 2, NOT_FOUND = 3, DENIED = 4, UNREACHABLE = 5;
+
+    /** The top-level commands, in help order. */
+    static final List<Class<?>> COMMANDS = List.of(InstallCommand.class, VerifyCommand.class, ClusterCommand.class, WorkspaceCommand.class,
+            DbCommand.class, JobCommand.class, ApplyCommand.class, VizCommand.class, VersionCommand.class, ConfigCommand.class,
+            CompletionCommand.class);
+    /** Root options that take a value (to find the command word in the arguments). */
+    static final Set<String> VALUE_OPTIONS = Set.of("--api-url", "--token", "--config", "-o", "--format", "--color", "--ca-file",
+            "--guildnet-home", "--request-timeout", "--retries");
 
     @Option(names = "--api-url", scope = ScopeType.INHERIT, description = "Host App URL (MGN_API_URL; default https://127.0.0.1:8090)")
     String apiUrl;
@@ -136,7 +144,7 @@ public final class Main {
         root.out = out;
         root.err = err;
         root.tty = tty;
-        CommandLine cl = commandLine(root);
+        CommandLine cl = commandLine(root, args);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(tty ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
@@ -148,10 +156,34 @@ public final class Main {
         }
     }
 
-    static CommandLine commandLine(Main root) {
+    /**
+     * The command line with only the command group the arguments name (building picocli's model of
+     * every command by reflection costs 0.25-0.4 s of a run); all of them for help, completion and
+     * unknown words.
+     */
+    static CommandLine commandLine(Main root, String[] args) {
         CommandLine cl = new CommandLine(root);
+        Class<?> only = selected(args);
+        for (Class<?> c : only == null ? COMMANDS : List.of(only)) cl.addSubcommand(c);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    static Class<?> selected(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return null;
+            if (a.startsWith("-")) {
+                if (!a.contains("=") && VALUE_OPTIONS.contains(a)) i++;
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                Command cmd = c.getAnnotation(Command.class);
+                if (cmd.name().equals(a) || List.of(cmd.aliases()).contains(a)) return c;
+            }
+            return null;
+        }
+        return null;
     }
 
     /** Prints an error (never a secret: messages come from the server's error bodies) and picks the exit code. */
