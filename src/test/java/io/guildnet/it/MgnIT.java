@@ -113,6 +113,15 @@ class MgnIT {
         assertFalse(c.out.contains("very-secret-token"), c.out);
         JsonObject token = c.arr().stream().map(JsonValue::asJsonObject).filter(o -> o.getString("key").equals("token")).findFirst().orElseThrow();
         assertEquals("env MGN_API_TOKEN", token.getString("source"));
+        // TLS trust: a CA file instead of the home's certificate; nothing trusted = unreachable (exit 5), never insecure
+        Path elsewhere = home.resolve("no-guildnet-home");
+        Run ca = mgn(env("MGN_GUILDNET_HOME", elsewhere.toString(), "MGN_CA_FILE", server.home().resolve("state/certs/server.crt").toString()),
+                "-o", "json", "cluster", "list");
+        assertEquals(0, ca.code, ca.toString());
+        Run untrusted = mgn(env("MGN_GUILDNET_HOME", elsewhere.toString(), "MGN_RETRIES", "0"), "cluster", "list");
+        assertEquals(Main.UNREACHABLE, untrusted.code, untrusted.toString());
+        assertTrue(untrusted.err.contains("SSLHandshakeException"), untrusted.err);
+
         Run comp = mgn("completion");
         assertEquals(0, comp.code);
         assertTrue(comp.out.contains("complete -F") && comp.out.contains("workspace"), "a bash completion script");
