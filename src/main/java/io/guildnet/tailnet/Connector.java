@@ -324,6 +324,7 @@ public final class Connector implements ClusterEgress {
                 cmd.add("--auth-key=file:" + key);
             }
             Cli.Result r = Cli.run(cmd, spec.stateDir(), config.upTimeout().plusSeconds(5));
+            Files.deleteIfExists(key); // gone before anyone can see the connector ok (and again in finally on errors)
             synchronized (this) {
                 if (stopped || process != daemon) return;
                 if (r.exit() == 0) {
