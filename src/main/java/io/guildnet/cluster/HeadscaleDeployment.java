@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Operates a managed Headscale ({@code k8s/headscale.yaml}, shipped as {@code META-INF/k8s/headscale.yaml})
@@ -98,17 +97,6 @@ public final class HeadscaleDeployment {
                 if (!client.resource(m).inNamespace(namespace).delete().isEmpty()) deleted.add(m.getKind() + "/" + m.getMetadata().getName());
             }
             return new Outcome("destroyed", List.of(), deleted);
-        });
-    }
-
-    /** Replicas wanted and ready, or empty when nothing is deployed. */
-    public java.util.Optional<Map<String, Integer>> status() {
-        return k8s("status", () -> {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(NAME).get();
-            if (d == null) return java.util.Optional.empty();
-            Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-            return java.util.Optional.of(Map.of("replicas", d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas(),
-                    "ready", ready == null ? 0 : ready));
         });
     }
 
