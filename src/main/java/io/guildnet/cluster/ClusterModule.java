@@ -69,6 +69,7 @@ public class ClusterModule {
                 config.stateDir().resolve("clusters").resolve(DefaultCluster.ID), executor, executor,
                 inst -> executor.submit(() -> startOperator(inst)));
         headscale = new HeadscaleService(state.db(), keyring::box, executor, clock, Duration.ofSeconds(config.healthTtlSeconds()));
+        headscale.clusters(id -> (DefaultCluster.ID.equals(id) ? defaultCluster.get() : registry.get(id)).client());
         // Every running instance keeps its health fresh and its settings ConfigMap converged.
         // first check spread over one period, so a start with many clusters does not check them all at once
         registry.onInstanceStart(inst -> inst.every(

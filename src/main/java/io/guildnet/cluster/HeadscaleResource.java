@@ -37,6 +37,8 @@ public class HeadscaleResource {
                 .add("api_key_set", headscale.apiKeySet(r.id()));
         if (r.endpoint() != null) b.add("endpoint", r.endpoint());
         if (r.updatedAt() != null) b.add("updatedAt", r.updatedAt());
+        b.add("managed", r.managed());
+        if (r.managed()) b.add("cluster", r.cluster()).add("namespace", r.namespace());
         return b.build();
     }
 
@@ -72,7 +74,7 @@ public class HeadscaleResource {
     @Path("{id}")
     @Audited(action = "headscale.action", entityType = "headscale", idParam = "id")
     public JsonObject actionQuery(@PathParam("id") String id, @QueryParam("action") String action, String body) {
-        if (action == null || action.isBlank()) throw ApiException.badRequest("missing_action", "give ?action= (endpoint, preauth-key, health)");
+        if (action == null || action.isBlank()) throw ApiException.badRequest("missing_action", "give ?action= (endpoint, api-key, preauth-key, health, manage, start, stop, destroy)");
         return action(id, action.trim(), body);
     }
 
@@ -128,8 +130,22 @@ public class HeadscaleResource {
                 headscale.setApiKey(id, JsonInput.string(o, "value"));
                 return Json.createObjectBuilder().add("ok", true).build();
             }
-            case "start", "stop", "destroy" -> throw new ApiException(409, "headscale_not_managed_here",
-                    "the Host App does not operate Headscale deployments yet: run it yourself (a container or k8s) and set its endpoint and API key");
+            case "manage" -> {
+                JsonObject o = JsonInput.object(body);
+                JsonInput.onlyFields(o, Set.of("cluster", "namespace"));
+                String cluster = o.containsKey("cluster") && o.get("cluster").getValueType() != jakarta.json.JsonValue.ValueType.NULL
+                        ? JsonInput.string(o, "cluster") : null;
+                String ns = o.containsKey("namespace") ? JsonInput.string(o, "namespace") : null;
+                return json(headscale.manage(id, cluster, ns));
+            }
+            case "start", "stop", "destroy" -> {
+                JsonObject o = body == null || body.isBlank() ? jakarta.json.JsonValue.EMPTY_JSON_OBJECT : JsonInput.object(body);
+                JsonInput.onlyFields(o, "destroy".equals(action) ? Set.of("delete_data") : Set.of());
+                HeadscaleDeployment.Outcome out = headscale.operate(id, action, bool(o, "delete_data", false));
+                JsonArrayBuilder applied = Json.createArrayBuilder(out.applied());
+                JsonArrayBuilder deleted = Json.createArrayBuilder(out.deleted());
+                return Json.createObjectBuilder().add("ok", true).add("state", out.state()).add("applied", applied).add("deleted", deleted).build();
+            }
             case "health" -> {
                 HeadscaleService.Health h = headscale.check(id);
                 JsonObjectBuilder b = Json.createObjectBuilder().add("status", h.status());
@@ -138,7 +154,7 @@ public class HeadscaleResource {
                 return b.build();
             }
             default -> throw ApiException.badRequest("unsupported_action",
-                    "unknown action '" + action + "' (supported: endpoint, api-key, preauth-key, health)");
+                    "unknown action '" + action + "' (supported: endpoint, api-key, preauth-key, health, manage, start, stop, destroy)");
         }
     }
 }

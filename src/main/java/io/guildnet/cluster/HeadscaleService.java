@@ -40,6 +40,9 @@ public final class HeadscaleService {
     private final HeadscaleRepository repo = new HeadscaleRepository();
     private final CredentialRepository credentials = new CredentialRepository();
     private final Map<String, Health> cache = new ConcurrentHashMap<>();
+    private volatile java.util.function.Function<String, io.fabric8.kubernetes.client.KubernetesClient> clusters = id -> {
+        throw new ApiException(503, "no_k8s_clients", "clusters are not available");
+    };
 
     public HeadscaleService(Database db, Supplier<SecretBox> box, ExecutorService executor, Clock clock, Duration ttl) {
         this.db = db;
@@ -147,7 +150,7 @@ public final class HeadscaleService {
             throw ApiException.badRequest("invalid_field", "endpoint must be an http(s) URL", Map.of("field", "endpoint"));
         }
         write(c -> {
-            repo.upsert(c, new HeadscaleRecord(r.id(), r.name(), r.type(), r.state(), u.toString(), r.createdAt(), clock.instant().toString()));
+            repo.upsert(c, r.withEndpoint(u.toString(), clock.instant().toString()));
             return null;
         });
         cache.remove(id);
@@ -231,6 +234,60 @@ public final class HeadscaleService {
 
     private <T> T write(Database.Work<T> w) {
         return io.guildnet.store.Transactions.write(db, w);
+    }
+
+    /** How to reach a cluster's Kubernetes API by id (404 unknown_cluster / 503 no_k8s_clients come from there). */
+    public void clusters(java.util.function.Function<String, io.fabric8.kubernetes.client.KubernetesClient> resolver) {
+        this.clusters = resolver;
+    }
+
+    // ---- managed Headscale (k8s/headscale.yaml) --------------------------------------------------
+
+    /**
+     * Marks the record as managed in {@code cluster}/{@code namespace} (the cluster must exist and be reachable);
+     * {@code cluster} null or blank makes it external again (nothing is deleted in the cluster).
+     */
+    public HeadscaleRecord manage(String id, String cluster, String namespace) {
+        HeadscaleRecord r = require(id);
+        HeadscaleRecord n;
+        if (cluster == null || cluster.isBlank()) {
+            n = r.withPlacement(null, null, clock.instant().toString());
+        } else {
+            String ns = namespace == null || namespace.isBlank() ? "headscale" : namespace.trim();
+            if (!ns.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                throw ApiException.badRequest("invalid_field", "namespace must be a DNS label", Map.of("field", "namespace"));
+            }
+            clusters.apply(cluster.trim()); // 404 unknown_cluster when there is no such cluster
+            n = r.withPlacement(cluster.trim(), ns, clock.instant().toString());
+        }
+        write(c -> {
+            repo.upsert(c, n);
+            return null;
+        });
+        return n;
+    }
+
+    /** start / stop / destroy of a managed record; 409 {@code headscale_not_managed_here} for an external one. */
+    public HeadscaleDeployment.Outcome operate(String id, String action, boolean deleteData) {
+        HeadscaleRecord r = require(id);
+        if (!r.managed()) {
+            throw new ApiException(409, "headscale_not_managed_here", "this Headscale is external (no cluster set): the Host App does not "
+                    + action + " it. Run it yourself and set its endpoint and API key, or POST ?action=manage {\"cluster\":\"<id>\","
+                    + "\"namespace\":\"headscale\"} to let the Host App deploy k8s/headscale.yaml there");
+        }
+        HeadscaleDeployment d = new HeadscaleDeployment(clusters.apply(r.cluster()), r.namespace());
+        HeadscaleDeployment.Outcome o = switch (action) {
+            case "start" -> d.start(r.endpoint());
+            case "stop" -> d.stop();
+            case "destroy" -> d.destroy(deleteData);
+            default -> throw ApiException.badRequest("unsupported_action", "unknown action " + action);
+        };
+        write(c -> {
+            repo.upsert(c, require(id).withState(o.state(), clock.instant().toString()));
+            return null;
+        });
+        cache.remove(id);
+        return o;
     }
 
     Optional<String> endpoint(String id) { return Optional.ofNullable(require(id).endpoint()); }

@@ -13,9 +13,9 @@ public final class HeadscaleRepository {
 
     public void upsert(Connection c, HeadscaleRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO headscales(id, name, type, state, endpoint, created_at, updated_at) VALUES(?,?,?,?,?,?,?) "
+                "INSERT INTO headscales(id, name, type, state, endpoint, created_at, updated_at, cluster_id, namespace) VALUES(?,?,?,?,?,?,?,?,?) "
                         + "ON CONFLICT(id) DO UPDATE SET name=excluded.name, type=excluded.type, state=excluded.state, "
-                        + "endpoint=excluded.endpoint, updated_at=excluded.updated_at")) {
+                        + "endpoint=excluded.endpoint, updated_at=excluded.updated_at, cluster_id=excluded.cluster_id, namespace=excluded.namespace")) {
             ps.setString(1, r.id());
             ps.setString(2, r.name());
             ps.setString(3, r.type());
@@ -23,6 +23,8 @@ public final class HeadscaleRepository {
             ps.setString(5, r.endpoint());
             ps.setString(6, r.createdAt());
             ps.setString(7, r.updatedAt());
+            ps.setString(8, r.cluster());
+            ps.setString(9, r.namespace());
             ps.executeUpdate();
         }
     }
@@ -51,10 +53,10 @@ public final class HeadscaleRepository {
         }
     }
 
-    private static final String SELECT = "SELECT id, name, type, state, endpoint, created_at, updated_at FROM headscales";
+    private static final String SELECT = "SELECT id, name, type, state, endpoint, created_at, updated_at, cluster_id, namespace FROM headscales";
 
     private static HeadscaleRecord row(ResultSet rs) throws SQLException {
         return new HeadscaleRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7));
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
     }
 }

@@ -23,7 +23,8 @@ public final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "db/migration/V1__initial_schema.sql",
             "db/migration/V2__audit_request_context.sql",
-            "db/migration/V3__headscale.sql");
+            "db/migration/V3__headscale.sql",
+            "db/migration/V4__headscale_managed.sql");
 
     private Migrations() {}
 

@@ -6,11 +6,15 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.io.IOException;
-import java.io.StringReader;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.client.ClientRequestContext;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +23,8 @@ import java.util.Optional;
 
 /**
  * Headscale's REST API ({@code /api/v1}, Bearer API key; Headscale 0.23–0.25 shapes): users,
- * pre-auth keys, nodes, routes (list and enable) and {@code /health}. A small JDK HttpClient class
- * rather than a MicroProfile Rest Client so the batch steps and tests use it without CDI.
+ * pre-auth keys, nodes, routes (list and enable) and {@code /health}, over the MicroProfile Rest Client
+ * {@link HeadscaleApi} built programmatically ({@code RestClientBuilder}) so batch steps and tests use it without CDI.
  * The API key and minted keys are never put in an exception message or {@link #toString()}.
  */
 public final class HeadscaleClient {
@@ -57,7 +61,6 @@ public final class HeadscaleClient {
 
     private final URI base;
     private final String apiKey;
-    private final HttpClient http;
     private final Duration timeout;
 
     public HeadscaleClient(String baseUrl, String apiKey, Duration timeout) {
@@ -68,7 +71,6 @@ public final class HeadscaleClient {
         }
         this.apiKey = apiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     public URI base() { return base; }
@@ -78,12 +80,21 @@ public final class HeadscaleClient {
 
     /** {@code GET /health}: true when Headscale answers 200 (it checks its own database). */
     public boolean healthy() throws HeadscaleException {
-        return send("GET", "/health", null, false).statusCode() == 200;
+        try {
+            return call("GET /health", false, api -> {
+                try (Response r = api.health()) {
+                    return r.getStatus() == 200;
+                }
+            });
+        } catch (HeadscaleException e) {
+            if (e.status() > 0) return false; // answered, but not 200
+            throw e;
+        }
     }
 
     public List<User> users() throws HeadscaleException {
         List<User> out = new ArrayList<>();
-        for (JsonObject u : array(call("GET", "/api/v1/user", null), "users")) out.add(user(u));
+        for (JsonObject u : array(call("GET /api/v1/user", true, HeadscaleApi::listUsers), "users")) out.add(user(u));
         return out;
     }
 
@@ -95,11 +106,14 @@ public final class HeadscaleClient {
     public User ensureUser(String name) throws HeadscaleException {
         Optional<User> u = user(name);
         if (u.isPresent()) return u.get();
-        return user(call("POST", "/api/v1/user", Json.createObjectBuilder().add("name", name).build()).getJsonObject("user"));
+        return user(call("POST /api/v1/user", true, api -> orEmpty(api.createUser(Json.createObjectBuilder().add("name", name).build()))).getJsonObject("user"));
     }
 
     public void deleteUser(String name) throws HeadscaleException {
-        call("DELETE", "/api/v1/user/" + name, null);
+        call("DELETE /api/v1/user/" + name, true, api -> {
+            api.deleteUser(name);
+            return null;
+        });
     }
 
     public PreAuthKey createPreAuthKey(String user, boolean reusable, boolean ephemeral, Duration validFor, List<String> tags)
@@ -107,20 +121,25 @@ public final class HeadscaleClient {
         JsonObjectBuilder b = Json.createObjectBuilder().add("user", user).add("reusable", reusable).add("ephemeral", ephemeral)
                 .add("expiration", Instant.now().plus(validFor).toString());
         if (tags != null && !tags.isEmpty()) b.add("aclTags", Json.createArrayBuilder(tags));
-        JsonObject k = call("POST", "/api/v1/preauthkey", b.build()).getJsonObject("preAuthKey");
+        JsonObject body = b.build();
+        JsonObject k = call("POST /api/v1/preauthkey", true, api -> orEmpty(api.createPreAuthKey(body))).getJsonObject("preAuthKey");
+        if (k == null) throw new HeadscaleException(200, "headscale_error", "Headscale answered POST /api/v1/preauthkey without a preAuthKey");
         return new PreAuthKey(str(k, "id"), user, k.getString("key"), k.getBoolean("reusable", reusable), k.getBoolean("ephemeral", ephemeral),
                 str(k, "expiration"));
     }
 
     /** Expires a key (rollback of a mint). */
     public void expirePreAuthKey(String user, String key) throws HeadscaleException {
-        call("POST", "/api/v1/preauthkey/expire", Json.createObjectBuilder().add("user", user).add("key", key).build());
+        JsonObject body = Json.createObjectBuilder().add("user", user).add("key", key).build();
+        call("POST /api/v1/preauthkey/expire", true, api -> {
+            api.expirePreAuthKey(body);
+            return null;
+        });
     }
 
     public List<Node> nodes(String user) throws HeadscaleException {
         List<Node> out = new ArrayList<>();
-        String q = user == null ? "" : "?user=" + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8);
-        for (JsonObject n : array(call("GET", "/api/v1/node" + q, null), "nodes")) {
+        for (JsonObject n : array(call("GET /api/v1/node", true, api -> orEmpty(api.listNodes(user))), "nodes")) {
             List<String> ips = new ArrayList<>();
             JsonArray a = n.getJsonArray("ipAddresses");
             if (a != null) a.getValuesAs(jakarta.json.JsonString.class).forEach(s -> ips.add(s.getString()));
@@ -133,7 +152,7 @@ public final class HeadscaleClient {
 
     public List<Route> routes() throws HeadscaleException {
         List<Route> out = new ArrayList<>();
-        for (JsonObject r : array(call("GET", "/api/v1/routes", null), "routes")) {
+        for (JsonObject r : array(call("GET /api/v1/routes", true, api -> orEmpty(api.listRoutes())), "routes")) {
             JsonObject n = r.getJsonObject("node");
             String node = n == null ? "" : n.getString("givenName", n.getString("name", ""));
             out.add(new Route(str(r, "id"), node, r.getString("prefix", ""), r.getBoolean("advertised", false), r.getBoolean("enabled", false)));
@@ -142,44 +161,96 @@ public final class HeadscaleClient {
     }
 
     public void enableRoute(String id) throws HeadscaleException {
-        call("POST", "/api/v1/routes/" + id + "/enable", null);
+        call("POST /api/v1/routes/" + id + "/enable", true, api -> {
+            api.enableRoute(id);
+            return null;
+        });
     }
 
     public void disableRoute(String id) throws HeadscaleException {
-        call("POST", "/api/v1/routes/" + id + "/disable", null);
+        call("POST /api/v1/routes/" + id + "/disable", true, api -> {
+            api.disableRoute(id);
+            return null;
+        });
     }
 
-    // ---- transport ------------------------------------------------------------------------------
+    // ---- transport: MicroProfile Rest Client ----------------------------------------------------
 
-    private JsonObject call(String method, String path, JsonObject body) throws HeadscaleException {
-        HttpResponse<String> r = send(method, path, body, true);
-        int s = r.statusCode();
-        if (s == 401 || s == 403) throw new HeadscaleException(s, "headscale_unauthorized", "Headscale refused the API key (" + s + ") for " + method + " " + path);
-        if (s == 404) throw new HeadscaleException(s, "headscale_not_found", "Headscale has no " + path + " (404)");
-        if (s / 100 != 2) throw new HeadscaleException(s, "headscale_error", "Headscale answered " + s + " to " + method + " " + path + ": " + brief(r.body()));
-        String t = r.body() == null ? "" : r.body().trim();
-        if (t.isEmpty()) return JsonValue.EMPTY_JSON_OBJECT;
+    /** Adds {@code Authorization: Bearer <key>}; the key never appears in {@link #toString()} or a log. */
+    static final class BearerAuth implements ClientRequestFilter {
+        private final String key;
+
+        BearerAuth(String key) { this.key = key; }
+
+        @Override
+        public void filter(ClientRequestContext ctx) {
+            if (key != null && !key.isEmpty()) ctx.getHeaders().putSingle(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+        }
+
+        @Override
+        public String toString() { return "BearerAuth[***]"; }
+    }
+
+    @FunctionalInterface
+    private interface ApiCall<T> {
+        T apply(HeadscaleApi api);
+    }
+
+    /**
+     * Builds a Rest Client for this Headscale (per call, closed after it: a client owns a connection
+     * pool and HeadscaleClient instances are short-lived), runs {@code op} and maps failures.
+     * {@code auth} false omits the Bearer filter (for {@code /health}).
+     */
+    private <T> T call(String what, boolean auth, ApiCall<T> op) throws HeadscaleException {
+        RestClientBuilder b = RestClientBuilder.newBuilder().baseUri(base)
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (auth) b.register(new BearerAuth(apiKey));
+        HeadscaleApi api;
         try {
-            return Json.createReader(new StringReader(t)).readObject();
+            api = b.build(HeadscaleApi.class);
         } catch (RuntimeException e) {
-            throw new HeadscaleException(s, "headscale_error", "Headscale answered " + method + " " + path + " with something that is not a JSON object");
+            throw new HeadscaleException(0, "headscale_error", "cannot build a Headscale REST client: " + e.getClass().getSimpleName());
+        }
+        try (api) {
+            T r = op.apply(api);
+            return r;
+        } catch (WebApplicationException e) {
+            int s = e.getResponse() == null ? 0 : e.getResponse().getStatus();
+            if (s == 401 || s == 403) throw new HeadscaleException(s, "headscale_unauthorized", "Headscale refused the API key (" + s + ") for " + what);
+            if (s == 404) throw new HeadscaleException(s, "headscale_not_found", "Headscale has no " + what + " (404)");
+            throw new HeadscaleException(s, "headscale_error", "Headscale answered " + s + " to " + what + ": " + brief(body(e.getResponse())));
+        } catch (ProcessingException e) {
+            if (causedBy(e, jakarta.json.JsonException.class)) {
+                throw new HeadscaleException(200, "headscale_error", "Headscale answered " + what + " with something that is not a JSON object");
+            }
+            Throwable c = rootCause(e);
+            throw new HeadscaleException(0, "headscale_unreachable", base.getHost() + ":" + port() + ": " + c.getClass().getSimpleName()
+                    + (c.getMessage() == null ? "" : " " + c.getMessage()));
         }
     }
 
-    private HttpResponse<String> send(String method, String path, JsonObject body, boolean auth) throws HeadscaleException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", "application/json");
-        if (auth && apiKey != null && !apiKey.isEmpty()) b.header("Authorization", "Bearer " + apiKey);
-        if (body != null) b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-        else b.method(method, HttpRequest.BodyPublishers.noBody());
+    private static String body(Response r) {
+        if (r == null) return "";
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new HeadscaleException(0, "headscale_unreachable", base.getHost() + ":" + port() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HeadscaleException(0, "headscale_unreachable", "interrupted");
+            return r.hasEntity() ? r.readEntity(String.class) : "";
+        } catch (RuntimeException e) {
+            return "";
         }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) if (type.isInstance(c)) return true;
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c;
+    }
+
+    private static JsonObject orEmpty(JsonObject o) {
+        return o == null ? JsonValue.EMPTY_JSON_OBJECT : o;
     }
 
     private int port() {

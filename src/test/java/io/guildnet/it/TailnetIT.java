@@ -155,6 +155,32 @@ class TailnetIT {
     }
 
     @Test
+    void aManagedHeadscaleIsStartedStoppedAndDestroyedInItsCluster() throws Exception {
+        try (MockCluster m = new MockCluster()) {
+            String cid = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"hs-home\"}").body()).getString("id");
+            assertEquals(200, server.json("POST", "/api/deploy/clusters/" + cid + "?action=attach-kubeconfig",
+                    ClusterApiIT.attachBody(m.kubeconfig("hs-home"))).statusCode());
+            String id = Json.obj(server.json("POST", "/api/deploy/headscale", "{\"name\":\"hs-managed\"}").body()).getString("id");
+            String base = "/api/deploy/headscale/" + id;
+            HttpResponse<String> manage = server.json("POST", base + "?action=manage", "{\"cluster\":\"" + cid + "\",\"namespace\":\"hs-it\"}");
+            assertEquals(200, manage.statusCode(), manage.body());
+            assertTrue(Json.obj(manage.body()).getBoolean("managed"));
+            HttpResponse<String> start = server.send("POST", base + "?action=start", null);
+            assertEquals(200, start.statusCode(), start.body());
+            assertEquals("running", Json.obj(start.body()).getString("state"));
+            assertEquals(1, m.client.apps().deployments().inNamespace("hs-it").withName("headscale").get().getSpec().getReplicas());
+            assertEquals(200, server.send("POST", base + "?action=stop", null).statusCode());
+            assertEquals(0, m.client.apps().deployments().inNamespace("hs-it").withName("headscale").get().getSpec().getReplicas());
+            assertEquals("stopped", Json.obj(server.get(base).body()).getString("state"));
+            HttpResponse<String> destroy = server.json("POST", base + "?action=destroy", "{}");
+            assertEquals(200, destroy.statusCode(), destroy.body());
+            assertEquals(null, m.client.apps().deployments().inNamespace("hs-it").withName("headscale").get());
+            assertTrue(m.client.persistentVolumeClaims().inNamespace("hs-it").withName("headscale-data").get() != null, "data kept");
+            assertTrue(server.get("/api/audit?entity_id=" + id).body().contains("headscale.action"), "audited");
+        }
+    }
+
+    @Test
     void theAnchorsHeadscaleJobProvisionsAClustersTailnetEndToEnd() throws Exception {
         try (MockCluster g = new MockCluster(); io.guildnet.tailnet.FakeHeadscale fake = new io.guildnet.tailnet.FakeHeadscale("job-api-key-77aa")) {
             g.server.expect().get().withPath("/readyz").andReturn(200, "ok").always();

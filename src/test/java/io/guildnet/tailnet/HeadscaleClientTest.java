@@ -86,4 +86,19 @@ class HeadscaleClientTest {
         assertEquals(500, err.status());
         assertThrows(IllegalArgumentException.class, () -> new HeadscaleClient("ftp://x", API_KEY, Duration.ofSeconds(1)));
     }
+
+    @Test
+    void theTransportIsAMicroProfileRestClientAndNeverShowsTheKey() throws Exception {
+        // the interface HeadscaleClient uses builds as an MP Rest Client (RESTEasy here, Liberty's in the server)
+        try (HeadscaleApi api = org.eclipse.microprofile.rest.client.RestClientBuilder.newBuilder()
+                .baseUri(java.net.URI.create(hs.url())).register(new HeadscaleClient.BearerAuth(API_KEY)).build(HeadscaleApi.class)) {
+            assertEquals(0, api.listUsers().getJsonArray("users").size());
+        }
+        var noKey = org.eclipse.microprofile.rest.client.RestClientBuilder.newBuilder().baseUri(java.net.URI.create(hs.url())).build(HeadscaleApi.class);
+        var wae = assertThrows(jakarta.ws.rs.WebApplicationException.class, noKey::listUsers);
+        assertEquals(401, wae.getResponse().getStatus());
+        noKey.close();
+        assertFalse(client.toString().contains(API_KEY));
+        assertFalse(new HeadscaleClient.BearerAuth(API_KEY).toString().contains(API_KEY));
+    }
 }
