@@ -58,6 +58,12 @@ public final class UiShell {
         this.clock = clock;
     }
 
+    /** The last snapshot without rechecking the files (computed once if there is none yet). */
+    public Snapshot latest() {
+        Snapshot s = snapshot;
+        return s != null ? s : current();
+    }
+
     /** The current snapshot, rechecking the files when the last check is older than {@link #RECHECK_MS}. */
     public Snapshot current() {
         Snapshot s = snapshot;
