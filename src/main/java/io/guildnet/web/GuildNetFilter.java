@@ -152,11 +152,8 @@ public class GuildNetFilter extends HttpFilter {
             }
             if (isPublic(path) && !path.equals("/healthz") && !path.equals("/api/ui-config")
                     && ("GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod()))) {
-                res.setHeader("Cache-Control", StaticRoutes.cacheControl(path));
-                if (StaticRoutes.isClientRoute(path)) {
-                    req.getRequestDispatcher("/index.html").forward(wrapped, res);
-                    return;
-                }
+                // app shell with the asset version filled in, versioned assets, Cache-Control
+                if (StaticRoutes.serve(wrapped, res, path)) return;
             }
             chain.doFilter(wrapped, res);
             if (req.isAsyncStarted()) {

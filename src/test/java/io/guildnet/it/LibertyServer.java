@@ -88,6 +88,9 @@ public final class LibertyServer {
 
     public int port() { return port; }
 
+    /** This server's directory under wlp/usr/servers (apps/expanded holds the expanded war). */
+    public Path serverDir() { return WLP.resolve("usr/servers").resolve(name); }
+
     public URI uri(String path) { return URI.create("https://127.0.0.1:" + port + path); }
 
     public URI uriLocalhost(String path) { return URI.create("https://localhost:" + port + path); }
