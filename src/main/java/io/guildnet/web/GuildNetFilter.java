@@ -153,7 +153,7 @@ public class GuildNetFilter extends HttpFilter {
             if (isPublic(path) && !path.equals("/healthz") && !path.equals("/api/ui-config")
                     && ("GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod()))) {
                 res.setHeader("Cache-Control", StaticRoutes.cacheControl(path));
-                if (StaticRoutes.isClientRoute(path)) {
+                if (StaticRoutes.isClientRoute(path) && !servletOwned(req)) {
                     req.getRequestDispatcher("/index.html").forward(wrapped, res);
                     return;
                 }
@@ -198,6 +198,20 @@ public class GuildNetFilter extends HttpFilter {
         if (cs == null) return Optional.empty();
         for (Cookie c : cs) if (SessionCookies.NAME.equals(c.getName())) return Optional.ofNullable(c.getValue());
         return Optional.empty();
+    }
+
+    /**
+     * Whether a servlet of the application is mapped to the request's path itself (e.g. /healthz, or the
+     * Arquillian test runner in the in-container tests): such paths are never the UI's client routes.
+     */
+    static boolean servletOwned(HttpServletRequest req) {
+        jakarta.servlet.http.HttpServletMapping m = req.getHttpServletMapping();
+        if (m == null || m.getMappingMatch() == null) return false;
+        return switch (m.getMappingMatch()) {
+            case EXACT -> true;
+            case PATH -> !"/*".equals(m.getPattern());
+            default -> false;
+        };
     }
 
     /** Workspace content served through the reverse proxy keeps its own headers. */
