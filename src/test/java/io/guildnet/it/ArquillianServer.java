@@ -43,6 +43,9 @@ public class ArquillianServer implements LoadableExtension {
             Files.createDirectories(kc.getParent());
             Files.writeString(kc, mock.kubeconfig("arq-mock"));
             s.env().put(KUBECONFIG_ENV, kc.toString());
+            // the host default cluster is the mock too (as for the shared IT server): Arquillian passes
+            // the test JVM's environment on, and a user's KUBECONFIG or ~/.kube/config must never be used
+            s.env().put("KUBECONFIG", kc.toString());
             s.env().put("GUILDNET_RDB_BACKEND", "memory");
             // the first Kubernetes call of a cold server JVM (fabric8 + TLS class loading) can take
             // longer than the 3 s default on a busy CI machine; the shared IT server is warm by then
