@@ -152,8 +152,9 @@ public class GuildNetFilter extends HttpFilter {
             }
             if (isPublic(path) && !path.equals("/healthz") && !path.equals("/api/ui-config")
                     && ("GET".equals(req.getMethod()) || "HEAD".equals(req.getMethod()))) {
-                // app shell with the asset version filled in, versioned assets, Cache-Control
-                if (StaticRoutes.serve(wrapped, res, path)) return;
+                // app shell with the asset version filled in, versioned assets, Cache-Control; a path
+                // a servlet is mapped to (e.g. Arquillian's runner) is never taken for a client route
+                if (!(StaticRoutes.isClientRoute(path) && servletOwned(req)) && StaticRoutes.serve(wrapped, res, path)) return;
             }
             chain.doFilter(wrapped, res);
             if (req.isAsyncStarted()) {
@@ -195,6 +196,20 @@ public class GuildNetFilter extends HttpFilter {
         if (cs == null) return Optional.empty();
         for (Cookie c : cs) if (SessionCookies.NAME.equals(c.getName())) return Optional.ofNullable(c.getValue());
         return Optional.empty();
+    }
+
+    /**
+     * Whether a servlet of the application is mapped to the request's path itself (e.g. /healthz, or the
+     * Arquillian test runner in the in-container tests): such paths are never the UI's client routes.
+     */
+    static boolean servletOwned(HttpServletRequest req) {
+        jakarta.servlet.http.HttpServletMapping m = req.getHttpServletMapping();
+        if (m == null || m.getMappingMatch() == null) return false;
+        return switch (m.getMappingMatch()) {
+            case EXACT -> true;
+            case PATH -> !"/*".equals(m.getPattern());
+            default -> false;
+        };
     }
 
     /** Workspace content served through the reverse proxy keeps its own headers. */

@@ -84,6 +84,14 @@ public final class LibertyServer {
 
     public Map<String, String> env() { return env; }
 
+    /** The Liberty installation (target/liberty/wlp) and the packaged war the ITs use. */
+    public static Path wlp() { return WLP; }
+
+    public static Path war() { return WAR; }
+
+    /** Scratch directory of the ITs (target/it). */
+    public static Path work() { return WORK; }
+
     public Path home() { return home; }
 
     public int port() { return port; }
@@ -100,10 +108,27 @@ public final class LibertyServer {
     }
 
     public synchronized void start() throws Exception {
-        Path dir = WLP.resolve("usr/servers").resolve(name);
+        prepare(true);
+        // 2. server start (returns once the server reports it started).
+        run(List.of(WLP.resolve("bin/server").toString(), "start", name), WLP, env, 180);
+        running = true;
+        client = null;
+        waitReady(Duration.ofSeconds(90));
+    }
+
+    /** The server directory (usr/servers/NAME) of this server. */
+    public Path serverDir() { return WLP.resolve("usr/servers").resolve(name); }
+
+    /**
+     * Writes the server directory (server.xml, jvm.options, server.env and, if {@code withApp},
+     * the war in apps/) and the TLS material, without starting the server; the Arquillian
+     * container (io.guildnet.arq) starts it itself and deploys its own archive.
+     */
+    public synchronized void prepare(boolean withApp) throws Exception {
+        Path dir = serverDir();
         Files.createDirectories(dir.resolve("apps"));
         Files.copy(SERVER_XML, dir.resolve("server.xml"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(WAR, dir.resolve("apps/guildnet.war"), StandardCopyOption.REPLACE_EXISTING);
+        if (withApp) Files.copy(WAR, dir.resolve("apps/guildnet.war"), StandardCopyOption.REPLACE_EXISTING);
         Path jvmOptions = SERVER_XML.resolveSibling("jvm.options");
         Files.writeString(dir.resolve("jvm.options"),
                 (Files.exists(jvmOptions) ? Files.readString(jvmOptions) : "") + "-Xmx512m\n");
@@ -115,11 +140,6 @@ public final class LibertyServer {
         // 1. TLS material before Liberty starts, exactly as scripts/run.sh does.
         run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", CLASSES.toString(),
                 "io.guildnet.security.TlsBootstrap"), home, env, 60);
-        // 2. server start (returns once the server reports it started).
-        run(List.of(WLP.resolve("bin/server").toString(), "start", name), WLP, env, 180);
-        running = true;
-        client = null;
-        waitReady(Duration.ofSeconds(90));
     }
 
     public synchronized void stop() throws Exception {
