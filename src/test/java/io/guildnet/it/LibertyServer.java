@@ -116,9 +116,6 @@ public final class LibertyServer {
         waitReady(Duration.ofSeconds(90));
     }
 
-    /** The server directory (usr/servers/NAME) of this server. */
-    public Path serverDir() { return WLP.resolve("usr/servers").resolve(name); }
-
     /**
      * Writes the server directory (server.xml, jvm.options, server.env and, if {@code withApp},
      * the war in apps/) and the TLS material, without starting the server; the Arquillian
