@@ -75,6 +75,10 @@ public class BatchEnvironment {
     @Inject
     AuditLog audit;
 
+    /** APP03's proxied request goes through the Host App's own proxy route. */
+    @Inject
+    io.guildnet.proxy.ProxyService proxyService;
+
     /** The RethinkDB layer registers a factory bean when it exists; none in this build. */
     @Inject
     Instance<DatabaseProbe.Factory> databaseFactories;
@@ -91,6 +95,7 @@ public class BatchEnvironment {
     private RecentErrors recentErrors;
     private SetupRunner.Policy setupPolicy;
     private Duration probeTimeout;
+    private VerifyContext.Probe probe;
     private int diagnoseEvents;
 
     @PostConstruct
@@ -100,6 +105,10 @@ public class BatchEnvironment {
                 Duration.ofMillis(knob("guildnet.batch.setup.backoff.ms", 1000, 0, 60_000)),
                 Duration.ofMillis(knob("guildnet.batch.setup.backoff.max.ms", 30_000, 0, 600_000)));
         probeTimeout = Duration.ofMillis(knob("guildnet.batch.verify.probe.timeout.ms", 8000, 500, 120_000));
+        probe = new VerifyContext.Probe(ConfigProvider.getConfig().getOptionalValue("guildnet.batch.verify.probe.image", String.class)
+                .map(String::trim).filter(x -> !x.isEmpty()).orElse(VerifyContext.Probe.DEFAULT_IMAGE),
+                Duration.ofMillis(knob("guildnet.batch.verify.probe.run.timeout.ms", 30_000, 1000, 300_000)),
+                VerifyContext.Probe.DEFAULT.podGrace());
         diagnoseEvents = (int) knob("guildnet.batch.diagnose.events", 50, 1, 500);
         transferFiles = new io.guildnet.batch.transfer.TransferFiles(config.stateDir().resolve("exports"),
                 knob("guildnet.batch.transfer.upload.max.bytes", 1L << 30, 1, Long.MAX_VALUE));
@@ -250,7 +259,15 @@ public class BatchEnvironment {
         boolean probe = !"false".equals(p.getProperty("probeWorkspace"));
         Duration timeout = p.getProperty("probeTimeoutMs") != null ? Duration.ofMillis(Long.parseLong(p.getProperty("probeTimeoutMs"))) : probeTimeout;
         return new VerifyContext(inst.id(), inst.client(), inst.settings().namespace(), () -> embeddedOperator(inst),
-                this::hostHealth, databases(), probe, timeout, stop, () -> tailnet(inst));
+                this::hostHealth, databases(), probe, timeout, stop, () -> tailnet(inst), proxyRoute(inst), this.probe);
+    }
+
+    /** One GET through the proxy route to a workspace of {@code inst} (APP03). */
+    io.guildnet.batch.verify.WorkspaceProxy proxyRoute(ClusterInstance inst) {
+        return (name, sub, timeout) -> {
+            var r = proxyService.fetch(inst, name, sub, (int) timeout.toMillis(), 64 * 1024);
+            return new io.guildnet.batch.verify.WorkspaceProxy.Response(r.status(), r.path(), r.body());
+        };
     }
 
     /** The cluster's connector health, or a stopped one when it has tailnet settings but no connector; empty without. */

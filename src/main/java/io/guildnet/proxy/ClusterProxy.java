@@ -260,6 +260,18 @@ public final class ClusterProxy implements AutoCloseable {
         });
     }
 
+    /**
+     * One GET to the workspace {@code name} through the hops its proxy route
+     * ({@code /api/cluster/{id}/proxy/server/{name}/...}) would use, looked up afresh, with the
+     * {@code proxy} capability checked; bounded by {@code timeoutMs} per hop.
+     */
+    public ProxyFetch.Result fetch(String ns, String name, String subPathAndQuery, Options o, int timeoutMs, int maxBody) {
+        forget(ns, name);
+        Target t = resolve(ns, name);
+        authorize(t);
+        return ProxyFetch.get("/api/cluster/" + clusterId + "/proxy/server/" + name, plan(t, o), subPathAndQuery, timeoutMs, maxBody);
+    }
+
     /** The cluster's credentials for the API server, read per request (tokens rotate). */
     HeaderList auth() {
         HeaderList h = new HeaderList();

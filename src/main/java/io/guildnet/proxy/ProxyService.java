@@ -237,6 +237,15 @@ public class ProxyService {
         return merged;
     }
 
+    /**
+     * One GET through this Host App's own proxy route to workspace {@code name} of the cluster
+     * (the hops, settings and capability check the route uses); for guildnet-verify's APP03.
+     */
+    public ProxyFetch.Result fetch(ClusterInstance inst, String name, String subPathAndQuery, int timeoutMs, int maxBody) {
+        return clusterProxy(inst).fetch(inst.settings().namespace(), name, subPathAndQuery,
+                new ClusterProxy.Options(inst.settings().bool("prefer_pod_proxy"), inst.settings().bool("use_port_forward")), timeoutMs, maxBody);
+    }
+
     /** The cluster's shared port-forwards (also used by the RethinkDB link's fallback). */
     public PortForwards forwards(ClusterInstance inst) {
         return clusterProxy(inst).forwards();

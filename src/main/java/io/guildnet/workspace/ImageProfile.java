@@ -6,13 +6,15 @@ import java.util.Map;
 
 /**
  * How an image is run, chosen by its repository name (never a substring): code-server,
- * the GuildNet agent, nginx, or generic. Each profile gives default ports, arguments,
+ * the GuildNet agent, nginx, busybox, or generic. Each profile gives default ports, arguments,
  * probes and whether the container may run as root (only nginx's official image needs it).
  */
 public enum ImageProfile {
     CODE_SERVER(List.of(8080), "/healthz", true, 1000L),
     GUILDNET_AGENT(List.of(8080), "/healthz", true, null),
     NGINX(List.of(80), "/", false, null),
+    /** busybox runs as root by default: as nobody (65534) it passes runAsNonRoot (guildnet-verify's probe serves HTTP with it). */
+    BUSYBOX(List.of(8080), null, true, 65534L),
     GENERIC(List.of(8080), null, true, null);
 
     private static final Map<String, ImageProfile> BY_REPOSITORY = Map.of(
@@ -20,6 +22,7 @@ public enum ImageProfile {
             "coder/code-server", CODE_SERVER,
             "guildnet/agent", GUILDNET_AGENT,
             "nginx", NGINX,
+            "busybox", BUSYBOX,
             "nginxinc/nginx-unprivileged", GENERIC);
 
     private final List<Integer> defaultPorts;

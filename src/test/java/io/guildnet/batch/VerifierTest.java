@@ -70,14 +70,24 @@ class VerifierTest {
         while (System.nanoTime() < deadline && k8s.client.leases().inNamespace("guildnet-system").withName(WorkspaceOperator.LEASE).get() == null) Thread.sleep(100);
 
         List<String> heard = new ArrayList<>();
-        JsonObject report = new Verifier(Clock.systemUTC()).verify(ctx(k8s.client, Optional.of(operator.identity()), DatabaseProbes.NONE, true),
-                r -> heard.add(r.check().code()));
+        List<String> proxied = new ArrayList<>();
+        VerifyContext base = ctx(k8s.client, Optional.of(operator.identity()), DatabaseProbes.NONE, true);
+        VerifyContext withProxy = new VerifyContext(base.clusterId(), base.client(), base.namespace(), base.embeddedOperator(), base.hostHealth(),
+                base.databases(), true, base.probeTimeout(), base.stopRequested(), base.tailnet(), (name, sub, timeout) -> {
+                    proxied.add(name);
+                    throw new AssertionError("no request is proxied when pods cannot run");
+                }, VerifyContext.Probe.DEFAULT);
+        JsonObject report = new Verifier(Clock.systemUTC()).verify(withProxy, r -> heard.add(r.check().code()));
         Map<String, JsonObject> c = checks(report);
         assertEquals(Map.of("network", "pass", "cluster", "pass", "database", "skip", "application", "pass"), layers(report), report.toString());
         assertEquals("pass", report.getJsonObject("summary").getString("status"));
         assertTrue(c.get("K8S05").getString("message").contains("this Host App"), c.get("K8S05").toString());
         assertEquals("skip", c.get("NET03").getString("status"), "the double speaks plain HTTP");
         assertTrue(c.get("APP02").getString("message").contains("reconciled"));
+        // the mock runs no pods: APP03 is skipped with the reason, nothing proxied
+        assertEquals("skip", c.get("APP03").getString("status"), c.get("APP03").toString());
+        assertTrue(c.get("APP03").getString("message").contains("pods cannot run here"), c.get("APP03").toString());
+        assertTrue(proxied.isEmpty());
         assertFalse(c.get("K8S01").containsKey("suggestion"), "no suggestion for a passing check");
         assertEquals(1000, c.get("K8S01").getInt("threshold_ms"));
         assertTrue(c.get("K8S01").containsKey("latency_ms"));

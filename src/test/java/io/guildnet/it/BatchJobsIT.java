@@ -89,6 +89,9 @@ class BatchJobsIT {
         for (String code : List.of("NET01", "NET02", "NET03", "K8S01", "K8S02", "K8S03", "K8S04", "K8S06", "APP01", "APP02")) {
             assertEquals("pass", c.get(code).getString("status"), c.get(code).toString());
         }
+        // the mock API server runs no pods: no proxied request, and the report says why
+        assertEquals("skip", c.get("APP03").getString("status"), c.get("APP03").toString());
+        assertTrue(c.get("APP03").getString("message").contains("pods cannot run here"), c.get("APP03").toString());
         assertEquals("skip", c.get("RDB01").getString("status"));
         assertTrue(c.get("RDB01").getString("message").contains("RethinkDB"), c.get("RDB01").toString());
         assertEquals("skip", c.get("NET04").getString("status"));

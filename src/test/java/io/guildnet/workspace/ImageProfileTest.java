@@ -17,6 +17,8 @@ class ImageProfileTest {
             "guildnet/agent:1,                   GUILDNET_AGENT",
             "nginx:1.27,                         NGINX",
             "docker.io/library/nginx,            NGINX",
+            "busybox:1.36.1,                     BUSYBOX",
+            "mirror.local:5000/library/busybox,  BUSYBOX",
     })
     void knownRepositoriesSelectTheirProfile(String image, ImageProfile expected) {
         assertEquals(expected, ImageProfile.of(image));
@@ -30,9 +32,16 @@ class ImageProfileTest {
             "evil/codercom/code-server",
             "codercom/code-server-fork",
             "nginxinc/nginx-unprivileged:stable",
+            "busybox-extras",
     })
     void lookalikeAndUnknownImagesAreGeneric(String image) {
         assertEquals(ImageProfile.GENERIC, ImageProfile.of(image));
+    }
+
+    @org.junit.jupiter.api.Test
+    void busyboxRunsAsNobodySoRunAsNonRootHolds() {
+        assertEquals(65534L, ImageProfile.BUSYBOX.runAsUser());
+        assertEquals(true, ImageProfile.BUSYBOX.runAsNonRoot());
     }
 
     @ParameterizedTest

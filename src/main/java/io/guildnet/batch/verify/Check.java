@@ -40,8 +40,10 @@ public enum Check {
             "Check the Host App log (messages.log) and its state directory ($GUILDNET_HOME/state): disk full or permissions."),
     APP02("application", "Probe Workspace created, reconciled and deleted", 8000,
             "The operator did not reconcile a probe Workspace in time: check K8S04/K8S05, the operator log and the namespace's quota."),
-    APP03("application", "Proxied request to a workspace", 0,
-            "Check the workspace's Service and the proxy settings of the cluster.");
+    APP03("application", "Proxied request to the probe workspace", 3000,
+            "Read the message: the path that answered (X-Guild-Proxy-Path) or every path tried. Check the API server's services/proxy and pods/proxy "
+            + "permissions, the workspace's Service and endpoints, a Capability denying 'proxy', and the cluster's prefer_pod_proxy/use_port_forward "
+            + "settings; if the probe fails to start, set GUILDNET_BATCH_VERIFY_PROBE_IMAGE to a busybox image the cluster can pull.");
 
     private final String layer;
     private final String title;

@@ -338,52 +338,148 @@ public final class Verifier {
         }));
         if (!ctx.probeWorkspace()) {
             sink.accept(skipped(Check.APP02, "disabled by the job parameter probeWorkspace=false"));
-        } else {
-            sink.accept(run(Check.APP02, () -> probeWorkspace(ctx)));
+            sink.accept(skipped(Check.APP03, "no probe Workspace to proxy a request to (probeWorkspace=false)"));
+            return;
         }
-        sink.accept(skipped(Check.APP03, "not checked yet: the probe Workspace runs the pause image, which serves no HTTP to proxy a request to"));
+        probeWorkspace(ctx, sink);
     }
 
-    Outcome probeWorkspace(VerifyContext ctx) throws InterruptedException {
+    /** What the probe serves: {@code $GN_PROBE_BODY} as the index page of busybox's httpd on 8080, as nobody (writes only /tmp). */
+    static final String PROBE_PORT = "8080";
+    static final List<String> PROBE_COMMAND = List.of("sh", "-c",
+            "mkdir -p /tmp/gn-probe && printf '%s' \"$GN_PROBE_BODY\" > /tmp/gn-probe/index.html && exec httpd -f -p " + PROBE_PORT + " -h /tmp/gn-probe");
+
+    /**
+     * APP02 and APP03 on one probe Workspace: created, reconciled (APP02); then, when pods can
+     * run here, Running with a ready pod and one GET through the Host App's own proxy route to it
+     * (APP03); deleted at the end in every case.
+     */
+    void probeWorkspace(VerifyContext ctx, Consumer<CheckResult> sink) {
         KubernetesClient c = ctx.client();
         String name = "gn-verify-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String body = "guildnet-verify probe " + name + " " + java.util.UUID.randomUUID();
         Workspace ws = new Workspace();
         ws.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ctx.namespace()).addToLabels(PROBE_LABEL, "true").build());
         WorkspaceSpec spec = new WorkspaceSpec();
-        spec.setImage("registry.k8s.io/pause:3.10");
+        spec.setImage(ctx.probe().image());
+        spec.setCommand(PROBE_COMMAND);
+        spec.setEnv(new ArrayList<>(List.of(new io.fabric8.kubernetes.api.model.EnvVar("GN_PROBE_BODY", body, null))));
+        spec.setPorts(new ArrayList<>(List.of(new io.guildnet.workspace.model.WorkspacePort(Integer.parseInt(PROBE_PORT), "http", "TCP"))));
         ws.setSpec(spec);
         var res = c.resources(Workspace.class).inNamespace(ctx.namespace());
-        long t0 = System.nanoTime();
-        res.resource(ws).create();
+        boolean[] created = {false};
         try {
-            long deadline = t0 + ctx.probeTimeout().toNanos();
-            boolean reconciled = false;
-            while (System.nanoTime() < deadline && !ctx.stopRequested().getAsBoolean()) {
-                Workspace now = res.withName(name).get();
-                boolean statusWritten = now != null && now.getStatus() != null && now.getStatus().getObservedGeneration() != null;
-                boolean deployed = !c.apps().deployments().inNamespace(ctx.namespace())
-                        .withLabels(DesiredState.selector(ws)).list().getItems().isEmpty();
-                if (statusWritten || deployed) {
-                    reconciled = true;
-                    break;
-                }
-                Thread.sleep(100);
+            CheckResult app02 = run(Check.APP02, () -> {
+                long t0 = System.nanoTime();
+                res.resource(ws).create();
+                created[0] = true;
+                return awaitReconciled(ctx, ws, t0);
+            });
+            sink.accept(app02);
+            if (app02.status() == Status.FAIL) {
+                sink.accept(skipped(Check.APP03, "skipped: the probe Workspace was not " + (created[0] ? "reconciled" : "created") + " (APP02)"));
+            } else if (ctx.proxy() == null) {
+                sink.accept(skipped(Check.APP03, "skipped: no proxy route in this context"));
+            } else {
+                sink.accept(run(Check.APP03, () -> proxied(ctx, ws, body)));
             }
-            long reconcileMs = ms(t0);
-            if (!reconciled) {
-                return new Outcome(Status.FAIL, "probe Workspace " + name + " was not reconciled within " + ctx.probeTimeout().toMillis() + " ms", reconcileMs);
-            }
-            return new Outcome(Status.PASS, "probe Workspace " + name + " created, reconciled in " + reconcileMs + " ms and deleted", reconcileMs);
         } finally {
-            try {
-                res.withName(name).delete();
-                // the Deployment is owned by the Workspace; delete it too where no garbage collector runs
-                c.apps().deployments().inNamespace(ctx.namespace()).withLabels(DesiredState.selector(ws)).delete();
-                c.services().inNamespace(ctx.namespace()).withLabels(DesiredState.selector(ws)).delete();
-            } catch (RuntimeException e) {
-                // best effort: a leftover probe carries the probe label and is swept by the next run
+            if (created[0]) {
+                try {
+                    res.withName(name).delete();
+                    // the Deployment is owned by the Workspace; delete it too where no garbage collector runs
+                    c.apps().deployments().inNamespace(ctx.namespace()).withLabels(DesiredState.selector(ws)).delete();
+                    c.services().inNamespace(ctx.namespace()).withLabels(DesiredState.selector(ws)).delete();
+                    c.pods().inNamespace(ctx.namespace()).withLabels(DesiredState.selector(ws)).delete();
+                } catch (RuntimeException e) {
+                    // best effort: a leftover probe carries the probe label and is swept by the next run
+                }
             }
         }
+    }
+
+    Outcome awaitReconciled(VerifyContext ctx, Workspace ws, long t0) throws InterruptedException {
+        KubernetesClient c = ctx.client();
+        String name = ws.getMetadata().getName();
+        var res = c.resources(Workspace.class).inNamespace(ctx.namespace());
+        long deadline = t0 + ctx.probeTimeout().toNanos();
+        boolean reconciled = false;
+        while (System.nanoTime() < deadline && !ctx.stopRequested().getAsBoolean()) {
+            Workspace now = res.withName(name).get();
+            boolean statusWritten = now != null && now.getStatus() != null && now.getStatus().getObservedGeneration() != null;
+            boolean deployed = !c.apps().deployments().inNamespace(ctx.namespace())
+                    .withLabels(DesiredState.selector(ws)).list().getItems().isEmpty();
+            if (statusWritten || deployed) {
+                reconciled = true;
+                break;
+            }
+            Thread.sleep(100);
+        }
+        long reconcileMs = ms(t0);
+        if (!reconciled) {
+            return new Outcome(Status.FAIL, "probe Workspace " + name + " was not reconciled within " + ctx.probeTimeout().toMillis() + " ms", reconcileMs);
+        }
+        return new Outcome(Status.PASS, "probe Workspace " + name + " created and reconciled in " + reconcileMs + " ms (deleted after APP03)", reconcileMs);
+    }
+
+    /**
+     * Waits for the probe to be Running with a ready pod, then GETs its page through the proxy
+     * route. Skips when no pod is ever created (no controller: pods cannot run) or the probe is
+     * not Running in time; fails when it failed to start or the proxied answer is wrong.
+     */
+    Outcome proxied(VerifyContext ctx, Workspace ws, String expected) throws Exception {
+        KubernetesClient c = ctx.client();
+        String name = ws.getMetadata().getName();
+        String ns = ctx.namespace();
+        VerifyContext.Probe probe = ctx.probe();
+        long t0 = System.nanoTime();
+        long graceEnd = t0 + probe.podGrace().toNanos();
+        long deadline = t0 + probe.runTimeout().toNanos();
+        while (true) {
+            if (ctx.stopRequested().getAsBoolean()) return Outcome.skip("stopped before the probe Workspace was Running");
+            Workspace now = c.resources(Workspace.class).inNamespace(ns).withName(name).get();
+            String phase = now == null || now.getStatus() == null || now.getStatus().getPhase() == null ? "Pending" : now.getStatus().getPhase();
+            String lastError = now == null || now.getStatus() == null ? null : now.getStatus().getLastError();
+            List<io.fabric8.kubernetes.api.model.Pod> pods = c.pods().inNamespace(ns).withLabels(DesiredState.selector(ws)).list().getItems();
+            if ("Running".equals(phase) && pods.stream().anyMatch(Verifier::readyPod)) break;
+            if ("Failed".equals(phase)) {
+                return Outcome.fail("the probe Workspace " + name + " (image " + probe.image() + ") failed to start"
+                        + (lastError == null ? "" : ": " + lastError) + "; no request could be proxied to it");
+            }
+            long t = System.nanoTime();
+            if (pods.isEmpty() && t > graceEnd && !controllerSeen(c, ns, name)) {
+                return Outcome.skip("pods cannot run here: no pod was created for the probe Workspace's Deployment within "
+                        + probe.podGrace().toMillis() + " ms (no controller manager, e.g. a mock API server); no request proxied");
+            }
+            if (t > deadline) {
+                return Outcome.skip("the probe Workspace " + name + " was not Running with a ready pod within " + probe.runTimeout().toMillis()
+                        + " ms (phase " + phase + (lastError == null ? "" : ": " + lastError) + "); no request proxied");
+            }
+            Thread.sleep(200);
+        }
+        long t1 = System.nanoTime();
+        WorkspaceProxy.Response r = ctx.proxy().get(name, "/", Duration.ofMillis(Math.max(2000, Check.APP03.thresholdMs() * 3)));
+        long took = ms(t1);
+        String route = "GET /api/cluster/" + ctx.clusterId() + "/proxy/server/" + name + "/";
+        if (r.status() / 100 == 2 && r.body().contains(expected)) {
+            return Outcome.timed(route + " answered " + r.status() + " with the probe's page through " + r.path() + " in " + took + " ms", took);
+        }
+        String snippet = r.body().strip();
+        if (snippet.length() > 120) snippet = snippet.substring(0, 120) + "…";
+        return Outcome.fail(route + " answered " + r.status() + " through " + r.path()
+                + (r.status() / 100 == 2 ? ", but not with the probe's page" : "") + (snippet.isEmpty() ? "" : ": " + snippet));
+    }
+
+    /** Whether something (a controller manager) acted on the probe's Deployment: its status written, or a ReplicaSet made. */
+    private static boolean controllerSeen(KubernetesClient c, String ns, String name) {
+        Deployment d = c.apps().deployments().inNamespace(ns).withName(name).get();
+        return d != null && d.getStatus() != null && d.getStatus().getObservedGeneration() != null;
+    }
+
+    static boolean readyPod(io.fabric8.kubernetes.api.model.Pod p) {
+        return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase())
+                && p.getStatus().getConditions() != null
+                && p.getStatus().getConditions().stream().anyMatch(x -> "Ready".equals(x.getType()) && "True".equals(x.getStatus()));
     }
 
     // ---- report -------------------------------------------------------------------------
