@@ -50,9 +50,7 @@ public final class LegacyResources {
         @GET
         public JsonArray list() {
             ClusterInstance inst = cluster.get();
-            JsonArrayBuilder a = Json.createArrayBuilder();
-            WORKSPACES.list(inst.client(), inst.settings().namespace()).forEach(ws -> a.add(WORKSPACES.server(DefaultCluster.ID, ws)));
-            return a.build();
+            return WORKSPACES.servers(DefaultCluster.ID, inst.client(), inst.settings().namespace());
         }
 
         @GET

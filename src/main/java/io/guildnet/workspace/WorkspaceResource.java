@@ -61,9 +61,7 @@ public class WorkspaceResource {
 
     public static JsonArray servers(ClusterService clusters, String id) {
         ClusterInstance inst = clusters.registry().get(id);
-        JsonArrayBuilder a = Json.createArrayBuilder();
-        WORKSPACES.list(inst.client(), inst.settings().namespace()).forEach(ws -> a.add(WORKSPACES.server(id, ws)));
-        return a.build();
+        return WORKSPACES.servers(id, inst.client(), inst.settings().namespace());
     }
 
     @GET

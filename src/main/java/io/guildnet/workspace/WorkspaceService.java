@@ -9,6 +9,7 @@ import io.guildnet.api.ApiException;
 import io.guildnet.workspace.model.Workspace;
 import io.guildnet.workspace.model.WorkspacePort;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Workspace operations on one cluster's client and namespace: create, list, get, delete, logs. */
 public final class WorkspaceService {
@@ -119,6 +121,34 @@ public final class WorkspaceService {
             deleted.add(ws.getMetadata().getName());
         }
         return Json.createObjectBuilder().add("deleted", deleted).add("denied", denied).build();
+    }
+
+    /**
+     * Every workspace of the namespace in the Server shape, with {@code node} (where its pod runs,
+     * a ready pod first) from one pod list for the whole namespace, not one per workspace.
+     */
+    public JsonArray servers(String clusterId, KubernetesClient c, String ns) {
+        List<Workspace> all = list(c, ns);
+        Map<String, String> nodes = new java.util.HashMap<>();
+        if (!all.isEmpty()) {
+            try {
+                List<Pod> pods = new ArrayList<>(c.pods().inNamespace(ns).withLabel(DesiredState.WORKSPACE_LABEL).list().getItems());
+                pods.sort(Comparator.comparing((Pod p) -> !ready(p))); // a ready pod's node wins
+                for (Pod p : pods) {
+                    String owner = p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(DesiredState.WORKSPACE_LABEL);
+                    if (owner != null && p.getSpec() != null && p.getSpec().getNodeName() != null) nodes.putIfAbsent(owner, p.getSpec().getNodeName());
+                }
+            } catch (KubernetesClientException e) {
+                // may not list pods: the list still answers, without nodes
+            }
+        }
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (Workspace ws : all) {
+            String node = nodes.get(ws.getMetadata().getName());
+            JsonObject o = server(clusterId, ws);
+            a.add(node == null ? o : Json.createObjectBuilder(o).add("node", node).build());
+        }
+        return a.build();
     }
 
     /** The Server shape of the UI/SDK (anchor §1.6), from a Workspace and its status. */
