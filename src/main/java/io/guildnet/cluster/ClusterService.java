@@ -113,8 +113,10 @@ public final class ClusterService {
     // ---- settings -----------------------------------------------------------------------
 
     public JsonObject settingsView(String id) {
-        require(id);
-        return store.settings(id).view(store.secretSet(id), store.rdbPassSet(id));
+        ClusterRecord rec = require(id);
+        JsonObject view = store.settings(id).view(store.secretSet(id), store.rdbPassSet(id));
+        // the name lives in the cluster record (set at creation, or by a settings change)
+        return view.getString("name", "").isBlank() ? Json.createObjectBuilder(view).add("name", rec.name()).build() : view;
     }
 
     /** Result of a settings change: what changed and what happened to the ConfigMap. */

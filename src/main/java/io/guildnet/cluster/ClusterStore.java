@@ -122,6 +122,14 @@ public final class ClusterStore {
     public void putSettings(String id, ClusterSettings s, String secret, String rdbPass) {
         write(c -> {
             putSettings(c, id, s, secret);
+            // the settings' name is the cluster's name (lists, health, the UI): renamed in the same transaction
+            String name = s.string("name");
+            if (!name.isBlank()) {
+                var r = clusters.get(c, id);
+                if (r.isPresent() && !r.get().name().equals(name)) {
+                    clusters.upsert(c, new ClusterRecord(id, name, r.get().state(), r.get().createdAt(), Instant.now().toString()));
+                }
+            }
             if (rdbPass != null) {
                 String sid = secretId(id, ClusterSettings.RDB_SECRET_FIELD);
                 if (rdbPass.isEmpty()) credentials.delete(c, sid);

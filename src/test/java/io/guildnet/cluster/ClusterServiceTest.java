@@ -415,6 +415,15 @@ class ClusterServiceTest {
     }
 
     @Test
+    void theSettingsNameIsTheClustersName() {
+        String id = service.create("alpha").id();
+        assertEquals("alpha", service.settingsView(id).getString("name"), "the settings show the name the cluster was created with");
+        service.updateSettings(id, Json.createObjectBuilder().add("name", "alpha-prod").build());
+        assertEquals("alpha-prod", service.require(id).name(), "renaming through the settings renames the cluster");
+        assertEquals("alpha-prod", service.settingsView(id).getString("name"));
+    }
+
+    @Test
     void theRethinkDbPasswordIsSetThroughSettingsEncryptedAndNeverShown() throws Exception {
         KubernetesMockServer a = mocks.crud();
         String id = service.bootstrap(bootstrapBody(MockClusters.kubeconfig(a)), ClusterServiceTest::noHostTailscale).clusterId().orElseThrow();
