@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * MicroProfile Rest Client interface for the parts of Headscale's REST API the Host App uses
- * (Headscale 0.23–0.25, grpc-gateway JSON). Built per Headscale record by {@link HeadscaleClient}
+ * (Headscale 0.23–0.25, and 0.26+ for routes, grpc-gateway JSON). Built per Headscale record by {@link HeadscaleClient}
  * with {@code RestClientBuilder} (base URI, timeouts, a Bearer-token filter); not a CDI bean.
  * Non-2xx answers surface as {@code WebApplicationException}, transport failures as {@code ProcessingException}.
  */
@@ -65,6 +65,15 @@ public interface HeadscaleApi extends AutoCloseable {
     @POST
     @Path("api/v1/routes/{id}/disable")
     void disableRoute(@PathParam("id") String id);
+
+    /**
+     * Headscale 0.26+: routes live on nodes ({@code availableRoutes}, {@code approvedRoutes}) and
+     * are approved by setting a node's whole approved list; {@code /api/v1/routes} answers 404.
+     */
+    @POST
+    @Path("api/v1/node/{nodeId}/approve_routes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    JsonObject approveRoutes(@PathParam("nodeId") String nodeId, JsonObject body);
 
     @Override
     void close();

@@ -150,9 +150,20 @@ public final class HeadscaleClient {
         return out;
     }
 
+    /**
+     * Every advertised route. Headscale 0.23–0.25 list them at {@code /api/v1/routes}; 0.26+ dropped
+     * that (404) and keep them on the nodes, where a route's id here is {@code <nodeId>/<prefix>}.
+     */
     public List<Route> routes() throws HeadscaleException {
         List<Route> out = new ArrayList<>();
-        for (JsonObject r : array(call("GET /api/v1/routes", true, api -> orEmpty(api.listRoutes())), "routes")) {
+        JsonObject listed;
+        try {
+            listed = call("GET /api/v1/routes", true, api -> orEmpty(api.listRoutes()));
+        } catch (HeadscaleException e) {
+            if (e.status() != 404) throw e;
+            return nodeRoutes();
+        }
+        for (JsonObject r : array(listed, "routes")) {
             JsonObject n = r.getJsonObject("node");
             String node = n == null ? "" : n.getString("givenName", n.getString("name", ""));
             out.add(new Route(str(r, "id"), node, r.getString("prefix", ""), r.getBoolean("advertised", false), r.getBoolean("enabled", false)));
@@ -160,7 +171,31 @@ public final class HeadscaleClient {
         return out;
     }
 
+    /** Headscale 0.26+: routes from the node list ({@code availableRoutes}, enabled when in {@code approvedRoutes}). */
+    private List<Route> nodeRoutes() throws HeadscaleException {
+        List<Route> out = new ArrayList<>();
+        for (JsonObject n : array(call("GET /api/v1/node", true, api -> orEmpty(api.listNodes(null))), "nodes")) {
+            List<String> approved = strings(n, "approvedRoutes");
+            String node = n.getString("givenName", n.getString("name", ""));
+            for (String prefix : strings(n, "availableRoutes")) {
+                out.add(new Route(str(n, "id") + "/" + prefix, node, prefix, true, approved.contains(prefix)));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonObject o, String key) {
+        List<String> out = new ArrayList<>();
+        JsonArray a = o.getJsonArray(key);
+        if (a != null) a.getValuesAs(jakarta.json.JsonString.class).forEach(x -> out.add(x.getString()));
+        return out;
+    }
+
     public void enableRoute(String id) throws HeadscaleException {
+        if (id.contains("/")) {
+            setApproved(id, true);
+            return;
+        }
         call("POST /api/v1/routes/" + id + "/enable", true, api -> {
             api.enableRoute(id);
             return null;
@@ -168,10 +203,29 @@ public final class HeadscaleClient {
     }
 
     public void disableRoute(String id) throws HeadscaleException {
+        if (id.contains("/")) {
+            setApproved(id, false);
+            return;
+        }
         call("POST /api/v1/routes/" + id + "/disable", true, api -> {
             api.disableRoute(id);
             return null;
         });
+    }
+
+    /** 0.26+: a node's approved list is replaced as a whole, so read it, add or remove the prefix, write it back. */
+    private void setApproved(String routeId, boolean approve) throws HeadscaleException {
+        int slash = routeId.indexOf('/');
+        String nodeId = routeId.substring(0, slash), prefix = routeId.substring(slash + 1);
+        JsonObject node = array(call("GET /api/v1/node", true, api -> orEmpty(api.listNodes(null))), "nodes").stream()
+                .filter(n -> nodeId.equals(str(n, "id"))).findFirst()
+                .orElseThrow(() -> new HeadscaleException(404, "headscale_not_found", "Headscale has no node " + nodeId));
+        List<String> approved = strings(node, "approvedRoutes");
+        if (approve == approved.contains(prefix)) return;
+        if (approve) approved.add(prefix);
+        else approved.remove(prefix);
+        JsonObject body = Json.createObjectBuilder().add("routes", Json.createArrayBuilder(approved)).build();
+        call("POST /api/v1/node/" + nodeId + "/approve_routes", true, api -> orEmpty(api.approveRoutes(nodeId, body)));
     }
 
     // ---- transport: MicroProfile Rest Client ----------------------------------------------------

@@ -165,6 +165,19 @@ class TailnetProvisionTest {
     }
 
     @Test
+    void onHeadscale026TheRoutesAreApprovedOnTheRouterNode() throws Exception {
+        hs.nodeRoutes = true; // /api/v1/routes is gone; routes are approved per node
+        KubernetesMockServer s = mocks.crud(true);
+        String id = cluster(s);
+        TailnetProvision p = provision(id, Duration.ofSeconds(20));
+        actAsRouter(s, "cluster-" + id, p.routerHostname() + "-node-1");
+        JsonObject report = p.run(ctx(id), SetupRunner.real(), new SetupRunner.Policy(0, Duration.ofMillis(10), Duration.ofMillis(10)));
+        assertEquals("succeeded", report.getString("status"), report + "\n" + log);
+        assertTrue(!hs.routes.isEmpty() && hs.routes.stream().allMatch(FakeHeadscale.Route::enabled), hs.routes.toString());
+        assertTrue(hs.requests.stream().anyMatch(r -> r.endsWith("/approve_routes")), hs.requests.toString());
+    }
+
+    @Test
     void aRouterThatNeverBecomesReadyRollsEverythingBackInReverseOrder() throws Exception {
         KubernetesMockServer s = mocks.crud(true);
         String id = cluster(s);

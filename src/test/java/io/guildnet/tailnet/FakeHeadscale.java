@@ -38,6 +38,8 @@ public final class FakeHeadscale implements AutoCloseable {
     public final Map<String, String> nodes = Collections.synchronizedMap(new LinkedHashMap<>()); // name -> user
     public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     public volatile boolean failNextPreAuthKey;
+    /** Speak Headscale 0.26+: no /api/v1/routes; routes on the nodes, approved with POST /api/v1/node/{id}/approve_routes. */
+    public volatile boolean nodeRoutes;
 
     public FakeHeadscale(String apiKey) throws IOException {
         this.apiKey = apiKey;
@@ -115,13 +117,37 @@ public final class FakeHeadscale implements AutoCloseable {
                 JsonArrayBuilder a = Json.createArrayBuilder();
                 nodes.forEach((n, u) -> {
                     if (only == null || only.equals(u)) {
-                        a.add(Json.createObjectBuilder().add("id", Integer.toString(Math.abs(n.hashCode()))).add("name", n).add("givenName", n)
+                        JsonObjectBuilder nb = Json.createObjectBuilder().add("id", nodeId(n)).add("name", n).add("givenName", n)
                                 .add("user", Json.createObjectBuilder().add("name", u)).add("ipAddresses", Json.createArrayBuilder().add("100.64.0.9"))
-                                .add("online", true));
+                                .add("online", true);
+                        if (nodeRoutes) {
+                            JsonArrayBuilder avail = Json.createArrayBuilder(), approved = Json.createArrayBuilder();
+                            synchronized (routes) {
+                                for (Route r : routes) {
+                                    if (!r.node().equals(n)) continue;
+                                    avail.add(r.prefix());
+                                    if (r.enabled()) approved.add(r.prefix());
+                                }
+                            }
+                            nb.add("availableRoutes", avail).add("approvedRoutes", approved);
+                        }
+                        a.add(nb);
                     }
                 });
                 reply(ex, 200, Json.createObjectBuilder().add("nodes", a).build());
-            } else if (path.equals("/api/v1/routes") && method.equals("GET")) {
+            } else if (nodeRoutes && path.startsWith("/api/v1/node/") && path.endsWith("/approve_routes") && method.equals("POST")) {
+                String id = path.split("/")[4];
+                String node = nodes.keySet().stream().filter(n -> nodeId(n).equals(id)).findFirst().orElse(null);
+                if (node == null) {
+                    reply(ex, 404, Json.createObjectBuilder().add("message", "node not found").build());
+                    return;
+                }
+                List<String> want = in.getJsonArray("routes").getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+                synchronized (routes) {
+                    routes.replaceAll(r -> r.node().equals(node) ? new Route(r.id(), r.node(), r.prefix(), want.contains(r.prefix())) : r);
+                }
+                reply(ex, 200, Json.createObjectBuilder().add("node", Json.createObjectBuilder().add("id", id)).build());
+            } else if (!nodeRoutes && path.equals("/api/v1/routes") && method.equals("GET")) {
                 JsonArrayBuilder a = Json.createArrayBuilder();
                 synchronized (routes) {
                     for (Route r : routes) {
@@ -130,7 +156,7 @@ public final class FakeHeadscale implements AutoCloseable {
                     }
                 }
                 reply(ex, 200, Json.createObjectBuilder().add("routes", a).build());
-            } else if (path.startsWith("/api/v1/routes/") && method.equals("POST")) {
+            } else if (!nodeRoutes && path.startsWith("/api/v1/routes/") && method.equals("POST")) {
                 String[] p = path.split("/");
                 String id = p[4];
                 boolean enable = p[5].equals("enable");
@@ -145,6 +171,8 @@ public final class FakeHeadscale implements AutoCloseable {
             reply(ex, 400, Json.createObjectBuilder().add("message", String.valueOf(e)).build());
         }
     }
+
+    private static String nodeId(String name) { return Integer.toString(Math.abs(name.hashCode())); }
 
     private static void reply(HttpExchange ex, int status, JsonObject body) throws IOException {
         byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);

@@ -64,6 +64,27 @@ class HeadscaleClientTest {
     }
 
     @Test
+    void onHeadscale026RoutesComeFromTheNodesAndApprovalKeepsTheOtherApprovedRoutes() throws Exception {
+        hs.nodeRoutes = true; // 0.26+: /api/v1/routes is gone
+        hs.join("subnet-router-node-1", "cluster-alpha", "10.96.0.0/12", "10.244.0.0/16");
+        hs.join("other-router", "cluster-beta", "192.168.0.0/24");
+        List<HeadscaleClient.Route> routes = client.routes();
+        assertEquals(3, routes.size());
+        HeadscaleClient.Route first = routes.get(0);
+        assertEquals("subnet-router-node-1", first.node());
+        assertEquals("10.96.0.0/12", first.prefix());
+        assertFalse(first.enabled());
+        client.enableRoute(first.id());
+        client.enableRoute(routes.get(1).id());
+        client.enableRoute(routes.get(1).id()); // already approved: nothing sent
+        assertEquals(List.of(true, true, false), client.routes().stream().map(HeadscaleClient.Route::enabled).toList());
+        client.disableRoute(first.id());
+        assertEquals(List.of(false, true, false), client.routes().stream().map(HeadscaleClient.Route::enabled).toList(),
+                "removing one prefix keeps the node's other approved route");
+        assertEquals(3, hs.requests.stream().filter(r -> r.endsWith("/approve_routes")).count());
+    }
+
+    @Test
     void aWrongKeyAnUnreachableServerAndServerErrorsHaveTheirCodes() throws Exception {
         var wrong = new HeadscaleClient(hs.url(), "not-the-key", Duration.ofSeconds(3));
         HeadscaleClient.HeadscaleException e = assertThrows(HeadscaleClient.HeadscaleException.class, wrong::users);
