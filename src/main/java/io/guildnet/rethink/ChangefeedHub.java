@@ -491,25 +491,7 @@ public final class ChangefeedHub implements AutoCloseable {
 
         /** Sends one frame while holding the drain turn, then hands any backlog to a drain task. */
         private void sendInline(Frame f) {
-            CompletableFuture<?> cf;
-            try {
-                cf = sink.send(f).toCompletableFuture();
-            } catch (RuntimeException ex) {
-                unsubscribe();
-                return;
-            }
-            stats.delivered.incrementAndGet();
-            if (!cf.isDone()) {
-                cf.whenComplete((r, ex) -> {
-                    if (ex != null) unsubscribe();
-                    else executor.execute(this::drain);
-                });
-                return;
-            }
-            if (cf.isCompletedExceptionally()) {
-                unsubscribe();
-                return;
-            }
+            if (!send(f)) return;
             boolean more;
             synchronized (this) {
                 more = !control.isEmpty() || !queue.isEmpty() || (!paused && !live.isEmpty()) || closeWhenDrained || needsResync;
@@ -636,26 +618,36 @@ public final class ChangefeedHub implements AutoCloseable {
                     unsubscribe();
                     return;
                 }
-                CompletableFuture<?> cf;
-                try {
-                    cf = sink.send(f).toCompletableFuture();
-                } catch (RuntimeException e) {
-                    unsubscribe();
-                    return;
-                }
-                if (!f.comment()) stats.delivered.incrementAndGet();
-                if (!cf.isDone()) {
-                    cf.whenComplete((r, ex) -> {
-                        if (ex != null) unsubscribe();
-                        else executor.execute(this::drain);
-                    });
-                    return;
-                }
-                if (cf.isCompletedExceptionally()) {
-                    unsubscribe();
-                    return;
-                }
+                if (!send(f)) return;
             }
+        }
+
+        /**
+         * Hands one frame to the sink while holding the drain turn. True when the send completed and
+         * the caller goes on; false when the turn passed on (a drain task resumes once a pending send
+         * completes) or the subscriber is gone.
+         */
+        private boolean send(Frame f) {
+            CompletableFuture<?> cf;
+            try {
+                cf = sink.send(f).toCompletableFuture();
+            } catch (RuntimeException e) {
+                unsubscribe();
+                return false;
+            }
+            if (!f.comment()) stats.delivered.incrementAndGet();
+            if (!cf.isDone()) {
+                cf.whenComplete((r, ex) -> {
+                    if (ex != null) unsubscribe();
+                    else executor.execute(this::drain);
+                });
+                return false;
+            }
+            if (cf.isCompletedExceptionally()) {
+                unsubscribe();
+                return false;
+            }
+            return true;
         }
 
         void closeSink() {
