@@ -1,6 +1,7 @@
 package io.guildnet.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,7 +130,7 @@ class MgnIT {
 
     @Test
     @Order(2)
-    void clusterCommandsListGetStatusSettingsAndErrors() {
+    void clusterCommandsListGetStatusSettingsAndErrors() throws Exception {
         Run list = mgn("-o", "json", "cluster", "list");
         assertEquals(0, list.code, list.toString());
         assertTrue(list.arr().stream().anyMatch(v -> cid.equals(v.asJsonObject().getString("id"))));
@@ -147,6 +148,18 @@ class MgnIT {
         assertEquals(0, status.code, status.toString());
         assertEquals("ok", status.obj().getJsonObject("health").getString("status"));
         assertTrue(status.obj().getJsonObject("parts").getJsonObject("k8s").getBoolean("ok"));
+
+        // a cluster whose API server does not answer: status says so and exits 1 (scripts can test it)
+        String down = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"mgn-down\"}").body()).getString("id");
+        try {
+            String kc = jakarta.json.Json.createObjectBuilder().add("kubeconfig", MockCluster.unreachableKubeconfig("down")).build().toString();
+            server.json("POST", "/api/deploy/clusters/" + down + "?action=attach-kubeconfig", kc);
+            Run unhealthy = mgn("-o", "json", "cluster", "status", down);
+            assertEquals(1, unhealthy.code, unhealthy.toString());
+            assertNotEquals("ok", unhealthy.obj().getJsonObject("health").getString("status"), unhealthy.toString());
+        } finally {
+            assertEquals(0, mgn("cluster", "delete", down).code);
+        }
 
         Run set = mgn("-o", "json", "cluster", "settings", cid, "--set", "namespace=team-a");
         assertEquals(0, set.code, set.toString());
