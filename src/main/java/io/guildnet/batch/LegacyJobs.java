@@ -29,9 +29,11 @@ public final class LegacyJobs {
             // the anchor's headscale.* kinds provision a cluster's tailnet side (spec.id = the cluster)
             case "headscale.create", "headscale.provision", "headscale.setup", "tailnet.provision" -> BatchJob.TAILNET_PROVISION.jobName();
             default -> {
-                if (k.startsWith("headscale.")) {
-                    throw new ApiException(501, "not_implemented", "job kind " + k + " is not implemented; headscale.create / headscale.provision"
-                            + " run tailnet-provision, and Headscale records are managed under /api/deploy/headscale");
+                if (k.equals("headscale.start") || k.equals("headscale.stop") || k.equals("headscale.destroy")) {
+                    // the anchor queued these as jobs; here they are synchronous actions on the Headscale record
+                    String action = k.substring("headscale.".length());
+                    throw ApiException.badRequest("headscale_action_not_a_job", "job kind " + k + " is an action, not a job here: POST "
+                            + "/api/deploy/headscale/{id}?action=" + action, Map.of("use", "/api/deploy/headscale/{id}?action=" + action));
                 }
                 throw ApiException.badRequest("unknown_kind", "unknown job kind '" + k + "'",
                         Map.of("kinds", java.util.List.of("cluster.create", "cluster.setup", "cluster.verify", "cluster.diagnose",

@@ -327,7 +327,7 @@ public final class ReverseProxy {
         Object container = req.getServletContext().getAttribute(jakarta.websocket.server.ServerContainer.class.getName());
         if (!(container instanceof jakarta.websocket.server.ServerContainer sc)) {
             conn.close();
-            throw new ApiException(501, "not_implemented", "WebSocket support is not enabled in this server", null);
+            throw new ApiException(503, "websocket_unavailable", "the server runs without WebSocket support (feature websocket-2.1 in server.xml)", null);
         }
         String protocol = head.headers().first("Sec-WebSocket-Protocol");
         WebSocketRelay relay = new WebSocketRelay(conn, bridges, base);

@@ -257,7 +257,8 @@ class BatchJobsIT {
         assertError(server.json("POST", "/api/jobs", "{\"kind\":\"cluster.explode\"}"), 400, "unknown_kind");
         assertError(server.json("POST", "/api/jobs", "{\"spec\":{}}"), 400, "missing_kind");
         assertError(server.json("POST", "/api/jobs", "{\"kind\":\"db.export\"}"), 400, "missing_param");
-        assertError(server.json("POST", "/api/jobs", "{\"kind\":\"headscale.delete\"}"), 501, "not_implemented");
+        assertError(server.json("POST", "/api/jobs", "{\"kind\":\"headscale.delete\"}"), 400, "unknown_kind");
+        assertError(server.json("POST", "/api/jobs", "{\"kind\":\"headscale.stop\"}"), 400, "headscale_action_not_a_job");
 
         // WebSocket: replays the finished job's log, then closes with 1000 "bye"
         List<String> msgs = new ArrayList<>();
