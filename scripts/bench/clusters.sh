@@ -9,14 +9,9 @@ cd "$(dirname "$0")/../.."
 N="${1:-100}" DOWN="${2:-20}" DUR="${3:-20}"
 NAME=guildnetBenchClusters
 . scripts/bench/lib.sh
-FAKE_PORT_FILE=$(mktemp)
-python3 scripts/bench/fake_kube_api.py > "$FAKE_PORT_FILE" &
-FAKE_PID=$!
-trap 'stop_server; kill $FAKE_PID 2>/dev/null || true; rm -f "$FAKE_PORT_FILE"' EXIT
-for _ in $(seq 1 50); do [ -s "$FAKE_PORT_FILE" ] && break; sleep 0.1; done
-FAKE="http://127.0.0.1:$(cat "$FAKE_PORT_FILE")"
+start_fake_kube
+trap 'stop_server; kill $FAKE_PID 2>/dev/null || true' EXIT
 CLOSED="https://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }
 # one client polling (what UIs do): latency; eight at once: throughput (and latency under saturation)
 health_c1() { wrk -t1 -c1 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }
 health_c8() { wrk -t2 -c8 -d"${DUR}s" --latency "$BASE/api/health" 2>/dev/null | wrk_summary; }

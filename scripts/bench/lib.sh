@@ -45,3 +45,16 @@ heap_after_gc() {
   jcmd "$pid" GC.heap_info | grep -m1 -iE 'heap|total' | sed 's/^ *//'
 }
 wrk_summary() { awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'; }
+
+# Starts the local stand-in API server (fake_kube_api.py, plain HTTP on loopback) in the
+# background: sets FAKE_PID and FAKE (its URL). Callers kill $FAKE_PID in their EXIT trap.
+start_fake_kube() {
+  local port_file; port_file=$(mktemp)
+  python3 scripts/bench/fake_kube_api.py > "$port_file" &
+  FAKE_PID=$!
+  for _ in $(seq 1 50); do [ -s "$port_file" ] && break; sleep 0.1; done
+  FAKE="http://127.0.0.1:$(cat "$port_file")"
+  rm -f "$port_file"
+}
+# A kubeconfig (token user) for the API server at $1.
+kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }

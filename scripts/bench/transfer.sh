@@ -21,13 +21,9 @@ echo "--- in process (plain classes, no batch runtime, no HTTP) ---"
 java -Xmx1g -cp "$CP" io.guildnet.bench.TransferBench "$ROWS" "$CHUNK" "$PWD/target/bench/transfer-inproc" ${RDB_ADDR:+--rdb "$RDB_ADDR"} 2>/dev/null
 
 echo "--- as batch jobs on Liberty, through the HTTP API ---"
-FAKE_PORT_FILE=$(mktemp); DATA=$(mktemp --suffix=.ndjson); OUT=$(mktemp)
-python3 scripts/bench/fake_kube_api.py > "$FAKE_PORT_FILE" &
-FAKE_PID=$!
-trap 'stop_server; kill $FAKE_PID 2>/dev/null || true; rm -f "$FAKE_PORT_FILE" "$DATA" "$OUT"' EXIT
-for _ in $(seq 1 50); do [ -s "$FAKE_PORT_FILE" ] && break; sleep 0.1; done
-FAKE="http://127.0.0.1:$(cat "$FAKE_PORT_FILE")"
-kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }
+DATA=$(mktemp --suffix=.ndjson); OUT=$(mktemp)
+start_fake_kube
+trap 'stop_server; kill $FAKE_PID 2>/dev/null || true; rm -f "$DATA" "$OUT"' EXIT
 
 fresh_server
 start_server >/dev/null

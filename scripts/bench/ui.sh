@@ -13,13 +13,8 @@ export BENCH_SERVER_ENV
 [ -f target/bench.cp ] || mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 [ -f target/test-classes/io/guildnet/bench/UiBench.class ] || mvn -B -q -o test-compile
 CP="target/classes:target/test-classes:$(cat target/bench.cp)"
-FAKE_PORT_FILE=$(mktemp)
-python3 scripts/bench/fake_kube_api.py > "$FAKE_PORT_FILE" &
-FAKE_PID=$!
-trap 'stop_server; kill $FAKE_PID 2>/dev/null || true; rm -f "$FAKE_PORT_FILE"' EXIT
-for _ in $(seq 1 50); do [ -s "$FAKE_PORT_FILE" ] && break; sleep 0.1; done
-FAKE="http://127.0.0.1:$(cat "$FAKE_PORT_FILE")"
-kubeconfig() { printf 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster:\n    server: %s\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user:\n    token: t\n' "$1"; }
+start_fake_kube
+trap 'stop_server; kill $FAKE_PID 2>/dev/null || true' EXIT
 
 fresh_server
 start_server >/dev/null
