@@ -49,7 +49,9 @@ class BatchJobTest {
         assertEquals(400, assertThrows(ApiException.class, () -> LegacyJobs.jobFor(" ")).status());
         assertEquals("rethink-export", LegacyJobs.jobFor("db.export"));
         assertEquals("rethink-import", LegacyJobs.jobFor("db.import"));
-        assertEquals(501, assertThrows(ApiException.class, () -> LegacyJobs.jobFor("headscale.start")).status());
+        ApiException hs = assertThrows(ApiException.class, () -> LegacyJobs.jobFor("headscale.start"));
+        assertEquals(400, hs.status());
+        assertEquals("headscale_action_not_a_job", hs.code());
         assertEquals(o("{\"cluster\":\"c1\",\"dryRun\":true}"), LegacyJobs.params(o("{\"id\":\"c1\",\"dryRun\":true}")));
         assertEquals(List.of("queued", "running", "succeeded", "failed", "canceled"), List.of(LegacyJobs.status("STARTING", null),
                 LegacyJobs.status("STARTED", null), LegacyJobs.status("COMPLETED", "PASS"), LegacyJobs.status("FAILED", "ROLLED_BACK"),
