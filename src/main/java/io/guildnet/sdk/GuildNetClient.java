@@ -142,6 +142,19 @@ public final class GuildNetClient implements AutoCloseable {
 
         public Builder userAgent(String ua) { this.userAgent = ua; return this; }
 
+        /**
+         * A MicroProfile Rest Client for one of the interfaces in {@code io.guildnet.sdk.rest}
+         * ({@code ClustersApi}, {@code WorkspacesApi}, {@code DatabasesApi}, {@code JobsApi},
+         * {@code HostApi}) with this builder's URL, token, timeouts, TLS trust and retries; errors
+         * arrive as the same typed exceptions. Needs a Rest Client implementation and a JSON-P provider
+         * on the class path (e.g. RESTEasy's {@code microprofile-rest-client} and
+         * {@code resteasy-json-p-provider}, or a MicroProfile server's own). Close it when done.
+         */
+        public <T> T restClient(Class<T> api) {
+            SSLContext ssl = "https".equalsIgnoreCase(base.getScheme()) && (!trusted.isEmpty() || !trustSystem) ? sslContext() : null;
+            return RestClientFactory.create(api, base, token, connectTimeout, requestTimeout, ssl, userAgent, maxRetries, backoff, maxBackoff);
+        }
+
         public GuildNetClient build() {
             HttpClient.Builder hb = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);

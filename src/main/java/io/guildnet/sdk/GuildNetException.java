@@ -45,6 +45,32 @@ public class GuildNetException extends RuntimeException {
         return getClass().getSimpleName() + "[" + status + " " + code + (requestId == null ? "" : " request_id=" + requestId) + "]: " + getMessage();
     }
 
+    /**
+     * The typed exception for an error answer whose body is {@code text}: the server's
+     * {@code {code, message, request_id, details?}}, or any other body (then the code is
+     * {@code http_<status>} and the message the body's first 200 characters).
+     */
+    static GuildNetException fromBody(int status, String text, String requestIdHeader) {
+        String requestId = requestIdHeader;
+        String code = null;
+        String message = null;
+        JsonValue details = null;
+        try {
+            JsonValue v = Transport.parse(text);
+            if (v.getValueType() == JsonValue.ValueType.OBJECT) {
+                jakarta.json.JsonObject o = v.asJsonObject();
+                code = o.getString("code", null);
+                message = o.getString("message", null);
+                requestId = o.getString("request_id", requestId);
+                details = o.get("details");
+            }
+        } catch (RuntimeException notJson) {
+            message = text.length() > 200 ? text.substring(0, 200) : text;
+        }
+        if (code == null) code = "http_" + status;
+        return of(status, code, message, requestId, details);
+    }
+
     /** The typed exception for an error response. */
     static GuildNetException of(int status, String code, String message, String requestId, JsonValue details) {
         return switch (status) {

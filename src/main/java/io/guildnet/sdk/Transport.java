@@ -141,7 +141,13 @@ final class Transport {
     }
 
     Duration delay(int attempt, String retryAfter) {
-        long ms = backoff.toMillis() << Math.min(attempt, 20);
+        retries.incrementAndGet();
+        return backoff(backoff, maxBackoff, attempt, retryAfter);
+    }
+
+    /** The delay before retry {@code attempt} (0-based): {@code first}·2^attempt, at least Retry-After, at most {@code max}. */
+    static Duration backoff(Duration first, Duration max, int attempt, String retryAfter) {
+        long ms = first.toMillis() << Math.min(attempt, 20);
         if (retryAfter != null) {
             try {
                 ms = Math.max(ms, Long.parseLong(retryAfter.trim()) * 1000);
@@ -149,8 +155,7 @@ final class Transport {
                 // an HTTP date: keep the computed backoff
             }
         }
-        retries.incrementAndGet();
-        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        return Duration.ofMillis(Math.min(ms, max.toMillis()));
     }
 
     private static void sleep(Duration d) {
@@ -193,24 +198,7 @@ final class Transport {
         } else {
             text = "";
         }
-        String requestId = r.headers().firstValue("X-Request-Id").orElse(null);
-        String code = null;
-        String message = null;
-        JsonValue details = null;
-        try {
-            JsonValue v = parse(text);
-            if (v.getValueType() == JsonValue.ValueType.OBJECT) {
-                JsonObject o = v.asJsonObject();
-                code = o.getString("code", null);
-                message = o.getString("message", null);
-                requestId = o.getString("request_id", requestId);
-                details = o.get("details");
-            }
-        } catch (RuntimeException notJson) {
-            message = text.length() > 200 ? text.substring(0, 200) : text;
-        }
-        if (code == null) code = "http_" + r.statusCode();
-        return GuildNetException.of(r.statusCode(), code, message, requestId, details);
+        return GuildNetException.fromBody(r.statusCode(), text, r.headers().firstValue("X-Request-Id").orElse(null));
     }
 
     /** One server-sent event. */

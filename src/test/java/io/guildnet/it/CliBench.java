@@ -1,6 +1,7 @@
 package io.guildnet.it;
 
 import io.guildnet.sdk.GuildNetClient;
+import io.guildnet.sdk.rest.ClustersApi;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.net.http.HttpClient;
@@ -40,15 +41,23 @@ public final class CliBench {
         process("curl (same request, baseline)", List.of("curl", "-sf", "--cacert", server.home().resolve("state/certs/server.crt").toString(),
                 url + "/api/deploy/clusters"), env, runs, false);
 
+        String cp = System.getProperty("java.class.path");
+        process("java SdkFirstCall sdk (GuildNetClient, test class path)", List.of(java(), "-cp", cp, "io.guildnet.it.SdkFirstCall", "sdk", url,
+                server.home().toString()), env, runs, false);
+        process("java SdkFirstCall rest (MP Rest Client on RESTEasy, same class path)", List.of(java(), "-cp", cp, "io.guildnet.it.SdkFirstCall",
+                "rest", url, server.home().toString()), env, runs, false);
+
         timeline(env);
 
         System.out.println("== SDK vs raw HTTP, in one warm JVM, " + calls + " calls each (GET /api/deploy/clusters, 5 records)");
-        try (GuildNetClient gn = GuildNetClient.builder(url).trustGuildNetHome(server.home()).build()) {
+        try (GuildNetClient gn = GuildNetClient.builder(url).trustGuildNetHome(server.home()).build();
+             ClustersApi rest = GuildNetClient.builder(url).trustGuildNetHome(server.home()).restClient(ClustersApi.class)) {
             HttpClient raw = server.newClient();
             HttpRequest req = HttpRequest.newBuilder(server.uri("/api/deploy/clusters")).header("Accept", "application/json").build();
             for (int w = 0; w < 3; w++) {
                 for (int i = 0; i < calls / 4; i++) {
                     gn.clusters().list();
+                    rest.list();
                     Json.createReader(new StringReader(raw.send(req, HttpResponse.BodyHandlers.ofString()).body())).readArray();
                 }
             }
@@ -62,8 +71,13 @@ public final class CliBench {
                 t0 = System.nanoTime();
                 for (int i = 0; i < calls; i++) gn.clusters().list();
                 long sdk = System.nanoTime() - t0;
-                System.out.printf("round %d: raw %.0f us/call, raw+JSON-P parse %.0f us/call, SDK (records) %.0f us/call, SDK - raw+parse %+.0f us%n",
-                        round, rawOnly / 1e3 / calls, rawParsed / 1e3 / calls, sdk / 1e3 / calls, (sdk - rawParsed) / 1e3 / calls);
+                t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) rest.list();
+                long mp = System.nanoTime() - t0;
+                System.out.printf("round %d: raw %.0f us/call, raw+JSON-P parse %.0f us/call, SDK (records) %.0f us/call, SDK - raw+parse %+.0f us,"
+                        + " MP Rest Client (records) %.0f us/call, MP - raw+parse %+.0f us%n",
+                        round, rawOnly / 1e3 / calls, rawParsed / 1e3 / calls, sdk / 1e3 / calls, (sdk - rawParsed) / 1e3 / calls,
+                        mp / 1e3 / calls, (mp - rawParsed) / 1e3 / calls);
             }
         }
         server.stop();

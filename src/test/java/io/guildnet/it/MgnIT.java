@@ -14,6 +14,11 @@ import io.guildnet.sdk.GuildNetClient;
 import io.guildnet.sdk.NotFoundException;
 import io.guildnet.sdk.Subscription;
 import io.guildnet.sdk.UnauthorizedException;
+import io.guildnet.sdk.rest.ClustersApi;
+import io.guildnet.sdk.rest.DatabasesApi;
+import io.guildnet.sdk.rest.HostApi;
+import io.guildnet.sdk.rest.JobsApi;
+import io.guildnet.sdk.rest.WorkspacesApi;
 import io.guildnet.store.ClusterRecord;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -342,6 +347,59 @@ class MgnIT {
         assertEquals(2, Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count());
     }
 
+    /** The MicroProfile Rest Client interfaces (RESTEasy) against the real Host App: each family once, typed errors. */
+    @Test
+    @Order(6)
+    void restClientInterfacesAgainstTheRealHostApp() throws Exception {
+        GuildNetClient.Builder b = GuildNetClient.builder("https://127.0.0.1:" + server.port()).trustGuildNetHome(server.home())
+                .trustSystemCertificates(false).backoff(Duration.ofMillis(50), Duration.ofMillis(200));
+        try (ClustersApi clusters = b.restClient(ClustersApi.class); WorkspacesApi ws = b.restClient(WorkspacesApi.class);
+             DatabasesApi db = b.restClient(DatabasesApi.class); JobsApi jobs = b.restClient(JobsApi.class);
+             HostApi host = b.restClient(HostApi.class)) {
+            ClusterRecord r = clusters.get(cid);
+            assertEquals("mgn-it", r.name());
+            assertTrue(clusters.list().contains(r), "the server's own record type");
+            NotFoundException nf = assertThrows(NotFoundException.class, () -> clusters.get("no-such-cluster"));
+            assertEquals("unknown_cluster", nf.code());
+            assertNotNull(nf.requestId());
+            assertEquals("ok", clusters.health(cid).getString("status"), "the mock API server answers");
+            assertTrue(clusters.parts(cid).getJsonObject("k8s").getBoolean("ok"));
+            JsonObject st = clusters.status(cid);
+            assertEquals(cid, st.getString("clusterId"));
+            assertTrue(st.getBoolean("kubeconfigPresent") && st.getBoolean("k8sReachable"), st.toString());
+            assertFalse(clusters.settings(cid).toString().contains("secret-token-of-mgn"));
+
+            assertTrue(ws.list(cid).stream().allMatch(v -> v.getValueType() == JsonValue.ValueType.OBJECT));
+            assertThrows(NotFoundException.class, () -> ws.get(cid, "no-such-workspace"));
+
+            assertEquals("rest_db", db.create(cid, Json.obj("{\"id\":\"rest_db\"}")).getString("id"));
+            assertThrows(ConflictException.class, () -> db.create(cid, Json.obj("{\"id\":\"rest_db\"}")));
+            db.createTable(cid, "rest_db", Json.obj("{\"name\":\"t\"}"));
+            assertEquals("t", db.tables(cid, "rest_db").getJsonObject(0).getString("name"));
+            db.insert(cid, "rest_db", "t", Json.arr("[{\"id\":\"a\",\"n\":1},{\"id\":\"b\",\"n\":2}]"));
+            assertEquals(2, db.rows(cid, "rest_db", "t", 10, null).getJsonArray("items").size());
+            assertEquals(1, db.row(cid, "rest_db", "t", "a").getInt("n"));
+            JsonObject imported = db.importJson(cid, "rest_db", "t", null, Json.arr("[{\"id\":\"c\",\"n\":3}]"));
+            assertEquals(1, imported.getInt("inserted"), imported.toString());
+            assertEquals(3, db.export(cid, "rest_db", "t", "ndjson", null).lines().filter(l -> !l.isBlank()).count());
+            db.delete(cid, "rest_db");
+            assertThrows(NotFoundException.class, () -> db.get(cid, "rest_db"));
+
+            assertTrue(jobs.available().getJsonArray("jobs").stream().anyMatch(j -> "guildnet-verify".equals(j.asJsonObject().getString("job"))));
+            assertNotNull(jobs.executions(cid, null, 5));
+            assertThrows(NotFoundException.class, () -> jobs.status(987654321L));
+
+            assertEquals("local", host.session().getString("principal"));
+            assertTrue(host.health().getJsonArray("clusters").stream().anyMatch(c -> cid.equals(c.asJsonObject().getString("id"))));
+        }
+        try (HostApi wrong = GuildNetClient.builder("https://127.0.0.1:" + server.port()).token("wrong-token").trustGuildNetHome(server.home())
+                .trustSystemCertificates(false).restClient(HostApi.class)) {
+            UnauthorizedException u = assertThrows(UnauthorizedException.class, wrong::session);
+            assertEquals("unauthorized", u.code());
+            assertNotNull(u.requestId());
+        }
+    }
+
     @Test
     @Order(7)
     void jobVerifyInstallAndViz() {
@@ -392,6 +450,30 @@ class MgnIT {
         Run stop = mgn("job", "stop", String.valueOf(id));
         assertEquals(Main.ERROR, stop.code, "a finished execution cannot be stopped: " + stop);
         assertTrue(stop.err.contains("not_running"), stop.err);
+    }
+
+    @Test
+    @Order(7)
+    void installRegistersAKubeconfigFirstAndLeavesNothingWhenItIsRefused() throws Exception {
+        try (MockCluster other = new MockCluster()) {
+            Path kc = home.resolve("other-kubeconfig.yaml");
+            Files.writeString(kc, other.kubeconfig("other"));
+            Run install = mgn("install", "--kubeconfig", kc.toString(), "--name", "mgn-install", "--dry-run");
+            assertEquals(0, install.code, install.toString());
+            String newId = mgn("-o", "json", "cluster", "list").arr().stream().map(JsonValue::asJsonObject)
+                    .filter(o -> "mgn-install".equals(o.getString("name", null))).map(o -> o.getString("id")).findFirst().orElse(null);
+            assertNotNull(newId, "install --kubeconfig registered the cluster");
+            assertTrue(install.out.contains("registered cluster " + newId) && install.out.contains("guildnet-setup execution"), install.out);
+            assertTrue(install.out.contains("setup dry_run") || install.out.contains("dry_run"), install.out);
+            assertFalse(install.out.contains("secret-token-of-other"), "the kubeconfig's token is never printed");
+            assertEquals(0, mgn("cluster", "delete", newId).code);
+        }
+        Path bad = home.resolve("bad-kubeconfig.yaml");
+        Files.writeString(bad, "apiVersion: v1\nkind: Config\nclusters: []\n");
+        Run refused = mgn("-o", "json", "install", "--kubeconfig", bad.toString(), "--name", "mgn-refused");
+        assertNotEquals(0, refused.code, refused.toString());
+        assertTrue(refused.err.contains("kubeconfig"), refused.err);
+        assertFalse(mgn("-o", "json", "cluster", "list").out.contains("mgn-refused"), "a refused kubeconfig leaves no cluster behind");
     }
 
     @Test
