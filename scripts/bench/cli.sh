@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CLI and SDK: `mgn cluster list` start-to-result (new JVM per run: plain java -jar and
 # scripts/mgn with its AppCDS archive) and the SDK's per-call cost vs raw java.net.http calls,
-# against a real Host App (Liberty, loopback) with 5 registered clusters.
+# against a real Host App (Liberty, loopback) with 5 registered clusters; and one call in a new JVM
+# through GuildNetClient vs the MicroProfile Rest Client (RESTEasy), each on its minimal class path.
 # Usage: scripts/bench/cli.sh [runs=10] [sdk-calls=2000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

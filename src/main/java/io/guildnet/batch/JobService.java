@@ -232,7 +232,18 @@ public final class JobService {
     public long restart(long id, String actor) {
         JobExecution e = require(id);
         Properties p = params(id);
-        p.setProperty(BatchJob.SUBMITTED_BY, actor == null ? "unknown" : actor);
+        String submitter = p.getProperty(BatchJob.SUBMITTED_BY);
+        boolean transfer = BatchJob.EXPORT.jobName().equals(e.getJobName()) || BatchJob.IMPORT.jobName().equals(e.getJobName());
+        if (transfer) {
+            // rows are read and written with the submitter's database permissions and the file is theirs:
+            // a restart continues as the same user, and only that user or an admin may restart it
+            if (!io.guildnet.rethink.Caller.isHostAdmin(actor) && (actor == null || !actor.equals(submitter))) {
+                throw ApiException.forbidden("forbidden", "only " + submitter + ", who submitted execution " + id + ", or an admin may restart it:"
+                        + " it moves table data with that user's database permissions");
+            }
+        } else {
+            p.setProperty(BatchJob.SUBMITTED_BY, actor == null ? "unknown" : actor);
+        }
         long next;
         try {
             next = ops.restart(id, p);
@@ -243,7 +254,7 @@ public final class JobService {
         } catch (JobRestartException ex) {
             throw new ApiException(409, "not_restartable", "execution " + id + " (" + e.getBatchStatus() + ") cannot be restarted: " + ex.getMessage());
         }
-        logs.info(next, null, "restart of execution " + id + " by " + actor);
+        logs.info(next, null, "restart of execution " + id + " by " + actor + (transfer ? ", continuing as " + submitter : ""));
         audit.record(actor, "batch.restart", Long.toString(next), Json.createObjectBuilder().add("restartOf", id).build().toString());
         return next;
     }

@@ -116,7 +116,8 @@ public final class GuildNetConfig {
         return new GuildNetConfig(k -> Optional.ofNullable(values.get(k)));
     }
 
-    private static long positiveLong(Function<String, Optional<String>> lookup, String key, long dflt) {
+    /** A positive whole number setting (default when unset or blank); a clear error naming the environment variable otherwise. */
+    public static long positiveLong(Function<String, Optional<String>> lookup, String key, long dflt) {
         Optional<String> raw = lookup.apply(key).map(String::trim).filter(s -> !s.isEmpty());
         if (raw.isEmpty()) return dflt;
         try {

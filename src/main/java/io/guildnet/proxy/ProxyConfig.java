@@ -54,15 +54,7 @@ public record ProxyConfig(
     }
 
     private static long positive(Function<String, Optional<String>> lookup, String key, long dflt) {
-        Optional<String> raw = lookup.apply(key).map(String::trim).filter(s -> !s.isEmpty());
-        if (raw.isEmpty()) return dflt;
-        try {
-            long v = Long.parseLong(raw.get());
-            if (v <= 0) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(env(key) + " must be a positive whole number, got '" + raw.get() + "'");
-        }
+        return io.guildnet.config.GuildNetConfig.positiveLong(lookup, key, dflt);
     }
 
     /** A duration in seconds (at most one year), returned in milliseconds. */

@@ -116,7 +116,8 @@ public final class LegacyResources {
 
         @POST
         @Audited(action = "workspace.stop_all", entityType = "cluster")
-        public JsonObject stopAll() {
+        public JsonObject stopAll(@PathParam("route") String route) {
+            // route: which of the two legacy paths was used; declared so the OpenAPI document is valid
             ClusterInstance inst = cluster.get();
             return WORKSPACES.stopAll(inst.client(), inst.settings().namespace());
         }

@@ -41,10 +41,17 @@ public final class CliBench {
         process("curl (same request, baseline)", List.of("curl", "-sf", "--cacert", server.home().resolve("state/certs/server.crt").toString(),
                 url + "/api/deploy/clusters"), env, runs, false);
 
-        String cp = System.getProperty("java.class.path");
-        process("java SdkFirstCall sdk (GuildNetClient, test class path)", List.of(java(), "-cp", cp, "io.guildnet.it.SdkFirstCall", "sdk", url,
+        // one call through each SDK flavour in a new JVM, each on the smallest class path it needs
+        // (target/guildnet-sdk.jar + JSON-P; plus RESTEasy's MicroProfile Rest Client and its libraries)
+        List<String> full = List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+        String sdkCp = String.join(java.io.File.pathSeparator, pick(full, "/(jakarta\\.json-api|parsson)-[^/]*\\.jar$", "target/test-classes",
+                "target/guildnet-sdk.jar"));
+        String restCp = sdkCp + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, pick(full, REST_CLIENT_JARS));
+        System.out.println("== one SDK call in a new JVM (" + sdkCp.split(java.io.File.pathSeparator).length + " vs "
+                + restCp.split(java.io.File.pathSeparator).length + " class path entries)");
+        process("java SdkFirstCall sdk (GuildNetClient)", List.of(java(), "-cp", sdkCp, "io.guildnet.it.SdkFirstCall", "sdk", url,
                 server.home().toString()), env, runs, false);
-        process("java SdkFirstCall rest (MP Rest Client on RESTEasy, same class path)", List.of(java(), "-cp", cp, "io.guildnet.it.SdkFirstCall",
+        process("java SdkFirstCall rest (MP Rest Client, RESTEasy)", List.of(java(), "-cp", restCp, "io.guildnet.it.SdkFirstCall",
                 "rest", url, server.home().toString()), env, runs, false);
 
         timeline(env);
@@ -82,6 +89,19 @@ public final class CliBench {
         }
         server.stop();
         System.exit(0);
+    }
+
+    /** RESTEasy's MicroProfile Rest Client with JSON-P and MicroProfile Config (smallrye), and what they load. */
+    static final String REST_CLIENT_JARS = "/(resteasy-[a-z-]+|microprofile-rest-client[a-z-]*|smallrye-config[a-z-]*|smallrye-common-[a-z]+"
+            + "|jakarta\\.ws\\.rs-api|jboss-logging|httpclient|httpcore|commons-logging|commons-codec|jakarta\\.activation-api|angus-activation"
+            + "|jakarta\\.annotation-api|jakarta\\.inject-api|jakarta\\.enterprise\\.cdi-api|jakarta\\.enterprise\\.lang-model"
+            + "|microprofile-config-api|reactive-streams|jakarta\\.json\\.bind-api)-[0-9][^/]*\\.jar$";
+
+    static List<String> pick(List<String> classPath, String regex, String... extra) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        List<String> out = new ArrayList<>(List.of(extra));
+        for (String e : classPath) if (p.matcher(e.replace('\\', '/')).find()) out.add(e);
+        return out;
     }
 
     /** Where one warm scripts/mgn run spends its time: JVM uptime when marker classes load. */

@@ -2,6 +2,7 @@ package io.guildnet.it;
 
 import static io.guildnet.it.RequestBasicsIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonArray;
@@ -91,6 +92,7 @@ class HostEndpointsIT {
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("/api/settings/{kind}"), r.body().substring(0, Math.min(400, r.body().length())));
         assertTrue(r.body().contains("/api/v1/agents/register"));
+        assertFalse(server.messagesLog().contains("CWWKO1650E"), "the OpenAPI document validates without errors");
     }
 
     @Test

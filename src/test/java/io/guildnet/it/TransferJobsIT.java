@@ -148,6 +148,10 @@ class TransferJobsIT {
         assertTrue(reached > 0 && reached < 0.5, "stopped mid-way in the export step: " + reached);
         assertError(server.get("/api/batch/executions/" + id + "/file"), 409, "not_ready");
 
+        // the rows so far were read with the submitter's permissions: another user may not continue (and then download) it
+        HttpResponse<String> byAlice = server.json("POST", "/api/batch/executions/" + id + "/restart", "", "X-API-Token", LibertyServer.ALICE_TOKEN);
+        assertError(byAlice, 403, "forbidden");
+        assertTrue(byAlice.body().contains("or an admin may restart it"), byAlice.body());
         HttpResponse<String> re = server.json("POST", "/api/batch/executions/" + id + "/restart", "");
         assertEquals(202, re.statusCode(), re.body());
         long next = Json.obj(re.body()).getJsonNumber("executionId").longValue();
