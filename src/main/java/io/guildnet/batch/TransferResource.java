@@ -30,7 +30,7 @@ public class TransferResource {
 
     /**
      * The file holds table data read with the submitter's database permissions, so only the
-     * submitter (or whoever restarted the export) and host admins (the admin token, loopback
+     * submitter (restarts continue as that user) and host admins (the admin token, loopback
      * callers) may download it.
      */
     static boolean mayDownload(String caller, String submitter) {
