@@ -89,6 +89,8 @@ public class BatchEnvironment {
 
     private io.guildnet.batch.transfer.TransferFiles transferFiles;
 
+    private Duration transferRetention;
+
     private final Clock clock = Clock.systemUTC();
     private ExecutionLogs logs;
     private JobService jobs;
@@ -112,6 +114,7 @@ public class BatchEnvironment {
         diagnoseEvents = (int) knob("guildnet.batch.diagnose.events", 50, 1, 500);
         transferFiles = new io.guildnet.batch.transfer.TransferFiles(config.stateDir().resolve("exports"),
                 knob("guildnet.batch.transfer.upload.max.bytes", 1L << 30, 1, Long.MAX_VALUE));
+        transferRetention = Duration.ofHours(knob("guildnet.batch.transfer.retention.hours", 168, 0, 87_600));
         recentErrors = new RecentErrors(500);
         Logger.getLogger("io.guildnet").addHandler(recentErrors);
         Logger.getLogger("io.javaoperatorsdk").addHandler(recentErrors);
@@ -357,6 +360,30 @@ public class BatchEnvironment {
     }
 
     public io.guildnet.batch.transfer.TransferFiles transferFiles() { return transferFiles; }
+
+    /**
+     * Deletes export files and uploads older than GUILDNET_BATCH_TRANSFER_RETENTION_HOURS (0: keep
+     * them), except those of running jobs ({@link TransferRetention} runs it hourly). Returns the names deleted.
+     */
+    public java.util.List<String> sweepTransferFiles() {
+        if (transferRetention.isZero()) return java.util.List.of();
+        try {
+            java.util.Set<String> keep = new java.util.HashSet<>();
+            for (long id : jobs.running(BatchJob.EXPORT.jobName())) {
+                String ext = io.guildnet.batch.transfer.TransferFormat.parse(jobs.params(id).getProperty("format", "ndjson")).extension();
+                keep.add("export-" + jobs.instanceId(id) + "." + ext);
+            }
+            for (long id : jobs.running(BatchJob.IMPORT.jobName())) keep.add(jobs.params(id).getProperty("file", ""));
+            java.util.List<String> deleted = transferFiles.sweep(clock.instant().minus(transferRetention), keep);
+            if (!deleted.isEmpty()) {
+                LOG.info("removed " + deleted.size() + " export/upload file(s) older than " + transferRetention.toHours() + " h: " + deleted);
+            }
+            return deleted;
+        } catch (Exception e) {
+            LOG.warning("sweeping old export/upload files failed: " + e);
+            return java.util.List.of();
+        }
+    }
 
     /** The execution's cluster tables, acting for whoever submitted (or restarted) it; a missing layer fails the step with the reason. */
     public io.guildnet.batch.transfer.TableStore tableStore(long executionId, String step) {

@@ -135,6 +135,23 @@ public final class JobService {
         return ops.getJobInstance(id).getInstanceId();
     }
 
+    /** Whether any execution of the job instance {@code id} belongs to is still starting, running or stopping. */
+    public boolean instanceActive(long id) {
+        for (JobExecution e : ops.getJobExecutions(ops.getJobInstance(id))) {
+            if (!terminal(e.getBatchStatus())) return true;
+        }
+        return false;
+    }
+
+    /** The executions of {@code job} that are not over yet (none when it never ran). */
+    public java.util.List<Long> running(String job) {
+        try {
+            return ops.getRunningExecutions(job);
+        } catch (jakarta.batch.operations.NoSuchJobException never) {
+            return java.util.List.of();
+        }
+    }
+
     public Properties params(long id) {
         Properties p = ops.getParameters(id);
         return p == null ? new Properties() : p;

@@ -7,6 +7,7 @@ import jakarta.batch.runtime.BatchStatus;
 import jakarta.batch.runtime.JobExecution;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,7 +18,10 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code GET /api/batch/executions/{id}/file}: the file a finished rethink-export wrote, streamed. */
+/**
+ * {@code GET /api/batch/executions/{id}/file}: the file a finished rethink-export wrote, streamed;
+ * {@code DELETE}: removes it (files are also removed after GUILDNET_BATCH_TRANSFER_RETENTION_HOURS).
+ */
 @Path("batch/executions/{id}/file")
 @RequestScoped
 public class TransferResource {
@@ -35,6 +39,28 @@ public class TransferResource {
      */
     static boolean mayDownload(String caller, String submitter) {
         return io.guildnet.rethink.Caller.isHostAdmin(caller) || (caller != null && caller.equals(submitter));
+    }
+
+    @DELETE
+    @io.guildnet.audit.Audited(action = "batch.file_delete", entityType = "batch_execution", idParam = "id")
+    public jakarta.json.JsonObject delete(@PathParam("id") String id) throws IOException {
+        long eid = JobService.parseId(id);
+        JobExecution e = env.jobs().require(eid);
+        if (!BatchJob.EXPORT.jobName().equals(e.getJobName())) {
+            throw ApiException.notFound("no_file", "execution " + eid + " is a " + e.getJobName() + ", which writes no file");
+        }
+        Properties p = env.jobs().params(eid);
+        String caller = io.guildnet.web.RequestInfo.of(request).principal();
+        if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
+            throw ApiException.forbidden("forbidden", caller + " may not delete the export of execution " + eid + " (only who submitted it, or an admin)");
+        }
+        if (env.jobs().instanceActive(eid)) {
+            throw new ApiException(409, "running", "the export of execution " + eid + " is still running: stop it first");
+        }
+        TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
+        java.nio.file.Path file = env.transferFiles().exportFile(env.jobs().instanceId(eid), f);
+        if (!Files.deleteIfExists(file)) throw ApiException.notFound("no_file", "the file of execution " + eid + " was removed");
+        return jakarta.json.Json.createObjectBuilder().add("deleted", true).add("executionId", eid).build();
     }
 
     @GET

@@ -67,4 +67,47 @@ class TransferFilesTest {
         assertEquals("[]\n", Files.readString(empty));
         assertFalse(Files.readString(empty).isEmpty());
     }
+
+    @Test
+    void theSweepRemovesOldExportsAndUploadsButNotRunningJobsFilesRecentOnesOrForeignFiles() throws Exception {
+        TransferFiles files = new TransferFiles(home.resolve("state/exports"), 1 << 20);
+        String oldUpload = files.upload(new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)), "ndjson", -1);
+        String newUpload = files.upload(new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)), "ndjson", -1);
+        Path oldExport = files.exportFile(7, TransferFormat.CSV);
+        Path runningExport = files.exportFile(8, TransferFormat.NDJSON);
+        Path part = files.dir().resolve(newUpload.replace(".ndjson", ".csv") + ".part");
+        Path foreign = files.dir().resolve("notes.txt");
+        for (Path f : List.of(oldExport, runningExport, part, foreign)) Files.writeString(f, "x");
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T12:00:00Z");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofHours(200)));
+        for (Path f : List.of(files.importFile(oldUpload), oldExport, runningExport, part, foreign)) Files.setLastModifiedTime(f, old);
+        Files.setLastModifiedTime(files.importFile(newUpload), java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofHours(1))));
+
+        List<String> deleted = files.sweep(now.minus(java.time.Duration.ofHours(168)), java.util.Set.of("export-8.ndjson"));
+
+        assertEquals(java.util.Set.of(oldUpload, "export-7.csv", part.getFileName().toString()), java.util.Set.copyOf(deleted));
+        assertFalse(Files.exists(oldExport));
+        assertTrue(Files.exists(runningExport), "a running export's file is kept");
+        assertTrue(Files.exists(files.importFile(newUpload)), "a recent upload is kept");
+        assertTrue(Files.exists(foreign), "a file the Host App did not name is never touched");
+        assertEquals(List.of(), files.sweep(now.minus(java.time.Duration.ofHours(168)), java.util.Set.of()).stream()
+                .filter(n -> !n.equals("export-8.ndjson")).toList(), "nothing else is left to remove");
+    }
+
+    @Test
+    void anExportWhoseFileWasDeletedCannotContinueFromItsCheckpoint() throws Exception {
+        TransferFiles files = new TransferFiles(home.resolve("state/exports"), 1 << 20);
+        Path f = files.exportFile(9, TransferFormat.NDJSON);
+        ExportFile.State state;
+        try (ExportFile out = new ExportFile(f, TransferFormat.NDJSON)) {
+            out.open(null, List.of("id"));
+            state = out.append(List.of(jakarta.json.Json.createObjectBuilder().add("id", 1).build()));
+        }
+        Files.delete(f);
+        try (ExportFile again = new ExportFile(f, TransferFormat.NDJSON)) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> again.open(state, List.of("id")));
+            assertTrue(e.getMessage().contains("was deleted") && e.getMessage().contains("submit the export again"), e.getMessage());
+        }
+        assertFalse(Files.exists(f), "no empty file is left that a later restart could take for the export");
+    }
 }

@@ -140,6 +140,7 @@ class TransferJobsIT {
             assertTrue(System.nanoTime() < deadline, "no progress: " + execution(id));
             Thread.sleep(20);
         }
+        assertError(server.send("DELETE", "/api/batch/executions/" + id + "/file", null), 409, "running");
         HttpResponse<String> stop = server.json("POST", "/api/batch/executions/" + id + "/stop", "");
         assertEquals(200, stop.statusCode(), stop.body());
         JsonObject stopped = awaitEnd(id, 60);
@@ -202,6 +203,13 @@ class TransferJobsIT {
         // the file holds data read with the submitter's permissions: another user may not fetch it
         assertError(server.get("/api/batch/executions/" + id + "/file", "X-API-Token", LibertyServer.ALICE_TOKEN), 403, "forbidden");
         assertEquals(200, server.get("/api/batch/executions/" + id + "/file", "X-API-Token", server.adminToken()).statusCode());
+        // and only they (or an admin) may delete it; once deleted it is gone for every execution of the job
+        assertError(server.send("DELETE", "/api/batch/executions/" + id + "/file", null, "X-API-Token", LibertyServer.ALICE_TOKEN), 403, "forbidden");
+        HttpResponse<String> del = server.send("DELETE", "/api/batch/executions/" + id + "/file", null);
+        assertEquals(200, del.statusCode(), del.body());
+        assertTrue(Json.obj(del.body()).getBoolean("deleted"), del.body());
+        assertError(server.get("/api/batch/executions/" + id + "/file"), 404, "no_file");
+        assertError(server.send("DELETE", "/api/batch/executions/" + id + "/file", null), 404, "no_file");
 
         assertError(server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-import\",\"params\":{\"cluster\":\"" + cid
                 + "\",\"db\":\"tx\",\"table\":\"legacy\",\"file\":\"../../state/guildnet.sqlite\"}}"), 400, "invalid_param");

@@ -42,6 +42,10 @@ public final class ExportFile implements AutoCloseable {
     /** Starts the file ({@code from == null}: header with {@code columns}) or reopens it at a committed state. */
     public State open(State from, List<String> columns) throws IOException {
         Files.createDirectories(file.getParent());
+        if (from != null && !Files.exists(file)) {
+            throw new IOException(file.getFileName() + " was deleted (DELETE …/file or GUILDNET_BATCH_TRANSFER_RETENTION_HOURS), so this"
+                    + " export cannot continue from its checkpoint: submit the export again");
+        }
         if (!Files.exists(file)) createPrivate(file);
         out = FileChannel.open(file, StandardOpenOption.WRITE);
         if (from == null) {

@@ -97,6 +97,28 @@ public final class TransferFiles {
         return name;
     }
 
+    /** Names this class makes: exports, uploads, and uploads still being written. */
+    private static final java.util.regex.Pattern OWN = java.util.regex.Pattern.compile(
+            "export-[0-9]+\\.(json|ndjson|csv)|" + IMPORT_NAME + "|" + IMPORT_NAME + "\\.part");
+
+    /**
+     * Deletes export files and uploads last written before {@code cutoff}, except the names in
+     * {@code keep} (files of running jobs). Files this class did not name are never touched.
+     * Returns the names deleted.
+     */
+    public java.util.List<String> sweep(java.time.Instant cutoff, java.util.Set<String> keep) throws IOException {
+        java.util.List<String> deleted = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) return deleted;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (!OWN.matcher(name).matches() || keep.contains(name) || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) deleted.add(name);
+            }
+        }
+        return deleted;
+    }
+
     private ApiException tooLarge() {
         return new ApiException(413, "too_large", "an upload may be at most " + maxUpload + " bytes (GUILDNET_BATCH_TRANSFER_UPLOAD_MAX_BYTES)",
                 Map.of("max_bytes", maxUpload));
