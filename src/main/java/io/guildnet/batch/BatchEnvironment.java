@@ -363,7 +363,7 @@ public class BatchEnvironment {
 
     /**
      * Deletes export files and uploads older than GUILDNET_BATCH_TRANSFER_RETENTION_HOURS (0: keep
-     * them), except those of running jobs ({@link TransferRetention} runs it hourly). Returns the names deleted.
+     * them), except those of running jobs ({@link TransferHousekeeping} runs it hourly). Returns the names deleted.
      */
     public java.util.List<String> sweepTransferFiles() {
         if (transferRetention.isZero()) return java.util.List.of();

@@ -49,6 +49,18 @@ public final class JobService {
 
     public void preflight(Preflight p) { this.preflight = p; }
 
+    /** Log line of a user's stop request (read back by {@link #interrupted}). */
+    public static final String STOP_REQUESTED = "stop requested by ";
+    /** Log line the job listener writes when an execution ends: "execution N finished: STATUS (exit)". */
+    public static final java.util.regex.Pattern FINISHED = java.util.regex.Pattern.compile("execution \\d+ finished: ([A-Z]+)\\b.*");
+    /** The job listener's end line; {@link #FINISHED} reads it back. */
+    public static String finishedLine(long id, String status, String exit) {
+        return "execution " + id + " finished: " + status + " (" + exit + ")";
+    }
+
+    /** Auto-resume stops once a job instance has this many executions (a job that keeps taking the process down). */
+    public static final int MAX_AUTO_RESUME_EXECUTIONS = 5;
+
     private final JobOperator ops;
     private final ExecutionLogs logs;
     private final Clusters clusters;
@@ -242,7 +254,7 @@ public final class JobService {
         } catch (JobExecutionNotRunningException e) {
             throw new ApiException(409, "not_running", "execution " + id + " is not running");
         }
-        logs.log(id, null, "warn", "stop requested by " + actor, null, null);
+        logs.log(id, null, "warn", STOP_REQUESTED + actor, null, null);
         audit.record(actor, "batch.stop", Long.toString(id), null);
     }
 
@@ -274,6 +286,59 @@ public final class JobService {
         logs.info(next, null, "restart of execution " + id + " by " + actor + (transfer ? ", continuing as " + submitter : ""));
         audit.record(actor, "batch.restart", Long.toString(next), Json.createObjectBuilder().add("restartOf", id).build().toString());
         return next;
+    }
+
+    /**
+     * Whether an execution was cut off by the Host App's end rather than by a user or an error:
+     * it is STOPPED or FAILED, nobody asked it to stop, and the job listener either never saw it
+     * end (a crash: Liberty's recovery marked it FAILED at the next start) or saw the runtime stop
+     * it (a graceful shutdown).
+     */
+    static boolean interrupted(BatchStatus now, List<JsonObject> log) {
+        if (now != BatchStatus.STOPPED && now != BatchStatus.FAILED) return false;
+        String finished = null;
+        for (JsonObject e : log) {
+            String msg = e.getString("msg", "");
+            if (msg.startsWith(STOP_REQUESTED)) return false;
+            java.util.regex.Matcher m = FINISHED.matcher(msg);
+            if (m.matches()) finished = m.group(1);
+        }
+        return finished == null || finished.equals("STOPPED");
+    }
+
+    /**
+     * Restarts the rethink-export / rethink-import executions the Host App's last end cut off
+     * ({@link #interrupted}), each the most recent of its job instance, as their submitter; they
+     * continue after their last checkpoint. Returns the new execution ids.
+     */
+    public List<Long> resumeInterrupted() {
+        List<Long> resumed = new ArrayList<>();
+        for (BatchJob job : List.of(BatchJob.EXPORT, BatchJob.IMPORT)) {
+            List<JobInstance> instances;
+            try {
+                instances = ops.getJobInstances(job.jobName(), 0, 500);
+            } catch (NoSuchJobException never) {
+                continue;
+            }
+            for (JobInstance in : instances) {
+                List<JobExecution> all = ops.getJobExecutions(in);
+                if (all.isEmpty() || all.size() >= MAX_AUTO_RESUME_EXECUTIONS) continue;
+                JobExecution last = all.stream().max(Comparator.comparingLong(JobExecution::getExecutionId)).orElseThrow();
+                long id = last.getExecutionId();
+                if (!interrupted(last.getBatchStatus(), logs.read(id))) continue;
+                try {
+                    long next = ops.restart(id, params(id)); // submittedBy unchanged: it continues as its submitter
+                    logs.info(next, null, "resumed automatically: execution " + id + " was cut off when the Host App stopped; continuing as "
+                            + params(id).getProperty(BatchJob.SUBMITTED_BY, "unknown"));
+                    audit.record("system", "batch.restart", Long.toString(next),
+                            Json.createObjectBuilder().add("restartOf", id).add("reason", "host_restart").build().toString());
+                    resumed.add(next);
+                } catch (RuntimeException e) {
+                    logs.log(id, null, "warn", "could not be resumed after the Host App restarted: " + e.getMessage(), null, null);
+                }
+            }
+        }
+        return resumed;
     }
 
     /** The stored report, 404 {@code no_report} until the job wrote one. */

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * An import cut off by a Host App restart resumes from its last checkpoint when restarted
- * through the API. The in-memory database does not outlive the server, so the destination
- * table comes back empty: exactly the rows after the checkpoint arrive, none before it —
- * which shows the restart resumed rather than started over.
+ * An import cut off by a Host App restart (graceful or a killed process) is resumed by the Host
+ * App itself once it is up again, from its last checkpoint, as its submitter; one a user stopped
+ * is not. The in-memory database does not outlive the server, so the destination table comes
+ * back empty: exactly the rows after the checkpoint arrive, none before it — which shows the
+ * restart resumed rather than started over.
  */
 class TransferRestartIT {
 
@@ -33,6 +34,8 @@ class TransferRestartIT {
         server.wipeHome();
         Files.createDirectories(server.home());
         server.env().put("GUILDNET_RDB_BACKEND", "memory");
+        // time to re-create the (in-memory, now empty) destination table before the resume
+        server.env().put("GUILDNET_BATCH_TRANSFER_RESUME_AFTER_SECONDS", "20");
         server.start();
         HttpResponse<String> c = server.json("POST", "/api/deploy/clusters", "{\"name\":\"restart\"}");
         cid = Json.obj(c.body()).getString("id");
@@ -80,10 +83,7 @@ class TransferRestartIT {
         });
     }
 
-    void cutOffThenResume(String db, String statusAfter, Cut cut) throws Exception {
-        createTable(db);
-
-        int n = 6000;
+    long submitImport(String db, int n) throws Exception {
         StringBuilder nd = new StringBuilder();
         for (int i = 0; i < n; i++) nd.append("{\"k\":").append(i).append(",\"v\":\"row ").append(i).append("\"}\n");
         HttpResponse<String> up = server.send("POST", "/api/batch/uploads?format=ndjson", nd.toString(), "Content-Type", "application/x-ndjson");
@@ -97,34 +97,60 @@ class TransferRestartIT {
             assertTrue(System.nanoTime() < deadline, "no progress: " + execution(id));
             Thread.sleep(20);
         }
+        return id;
+    }
 
-        cut.run();
-
-        // the first batch request after a start waits for the job repository (Derby recovers after a crash): slow on a loaded machine
-        JsonObject ended = null;
+    /** The executions of the job instance of {@code id}, waiting out the job repository's recovery after a start. */
+    List<JsonObject> executionsOfInstance(long instance) throws Exception {
         long answerBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (ended == null) {
+        while (true) {
             try {
-                ended = execution(id);
+                return Json.arr(server.get("/api/batch/executions?job=rethink-import&limit=200").body()).getValuesAs(JsonObject.class).stream()
+                        .filter(e -> e.getJsonNumber("instanceId").longValue() == instance).toList();
             } catch (java.net.http.HttpTimeoutException e) {
                 if (System.nanoTime() > answerBy) throw e;
             }
         }
-        assertEquals(statusAfter, ended.getString("status"), "after the restart the cut-off execution is over: " + ended);
-        createTable(db); // the in-memory database starts empty
-        HttpResponse<String> re = server.json("POST", "/api/batch/executions/" + id + "/restart", "");
-        assertEquals(202, re.statusCode(), re.body());
-        long next = Json.obj(re.body()).getJsonNumber("executionId").longValue();
-        JsonObject done = null;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            done = execution(next);
-            if (!done.getString("status").startsWith("START")) break;
-            Thread.sleep(100);
-        }
-        assertEquals("COMPLETED", done.getString("status"), done + "\n" + server.get("/api/batch/executions/" + next + "/logs").body());
+    }
 
-        Matcher m = Pattern.compile("resuming the import into " + db + ".t after row (\\d+)").matcher(server.get("/api/batch/executions/" + next + "/logs").body());
+    void cutOffThenResume(String db, String statusAfter, Cut cut) throws Exception {
+        int n = 6000;
+        // one import a user stops: it must stay stopped across the restart
+        createTable(db + "_stopped");
+        long userStopped = submitImport(db + "_stopped", n);
+        assertEquals(200, server.json("POST", "/api/batch/executions/" + userStopped + "/stop", "").statusCode());
+        long stoppedInstance = execution(userStopped).getJsonNumber("instanceId").longValue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (execution(userStopped).getString("status").startsWith("ST") && !"STOPPED".equals(execution(userStopped).getString("status"))) {
+            assertTrue(System.nanoTime() < deadline, "the user's stop took effect: " + execution(userStopped));
+            Thread.sleep(50);
+        }
+        assertEquals("STOPPED", execution(userStopped).getString("status"));
+
+        createTable(db);
+        long id = submitImport(db, n);
+        long instance = execution(id).getJsonNumber("instanceId").longValue();
+
+        cut.run();
+        createTable(db); // the in-memory database starts empty; the Host App resumes the import 20 s after its start
+
+        JsonObject done = null;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline) {
+            List<JsonObject> all = executionsOfInstance(instance);
+            done = all.stream().filter(e -> e.getJsonNumber("executionId").longValue() > id).findFirst().orElse(null);
+            if (done != null && !done.getString("status").startsWith("START")) break;
+            Thread.sleep(200);
+        }
+        assertTrue(done != null, "the Host App resumed the cut-off import by itself: " + executionsOfInstance(instance));
+        long next = done.getJsonNumber("executionId").longValue();
+        String log = server.get("/api/batch/executions/" + next + "/logs").body();
+        assertEquals("COMPLETED", done.getString("status"), done + "\n" + log);
+        assertEquals(statusAfter, execution(id).getString("status"), "the cut-off execution is over and stays in the history");
+        assertTrue(log.contains("resumed automatically: execution " + id + " was cut off when the Host App stopped; continuing as local"), log);
+        assertEquals(1, executionsOfInstance(stoppedInstance).size(), "the import the user stopped was not resumed");
+
+        Matcher m = Pattern.compile("resuming the import into " + db + ".t after row (\\d+)").matcher(log);
         assertTrue(m.find(), "the restart resumed from a checkpoint");
         int from = Integer.parseInt(m.group(1));
         assertTrue(from > 0 && from < n, "checkpoint mid-way: " + from);
@@ -136,7 +162,5 @@ class TransferRestartIT {
             cursor = page.getString("next_cursor", null);
         } while (cursor != null);
         assertEquals(java.util.stream.IntStream.range(from, n).boxed().toList(), keys, "exactly the rows after the checkpoint, once each");
-        assertTrue(Json.arr(server.get("/api/batch/executions?job=rethink-import").body()).getValuesAs(JsonObject.class).stream()
-                .anyMatch(e -> e.getJsonNumber("executionId").longValue() == id), "the cut-off execution is still in the history");
     }
 }

@@ -48,7 +48,7 @@ public class ExecutionListener implements JobListener {
                 : "COMPLETED";
         if (exit.equals("STARTED") || exit.equals("STARTING")) exit = status;
         if (status.equals("COMPLETED")) env.logs().progress(id, 1, null);
-        env.logs().log(id, null, status.equals("COMPLETED") ? "info" : "warn", "execution " + id + " finished: " + status + " (" + exit + ")", null, null);
+        env.logs().log(id, null, status.equals("COMPLETED") ? "info" : "warn", io.guildnet.batch.JobService.finishedLine(id, status, exit), null, null);
         var p = env.params(id);
         env.audit(p.getProperty(BatchJob.SUBMITTED_BY), "batch.finished", id, Json.createObjectBuilder().add("job", job.getJobName())
                 .add("cluster", p.getProperty(BatchJob.CLUSTER, "")).add("status", status).add("exitStatus", exit).build().toString());
