@@ -61,6 +61,9 @@ public final class JobService {
     /** Auto-resume stops once a job instance has this many executions (a job that keeps taking the process down). */
     public static final int MAX_AUTO_RESUME_EXECUTIONS = 5;
 
+    /** Restarts and file deletions of one job instance never overlap (striped by instance id). */
+    private final Object[] instanceLocks = new Object[64];
+
     private final JobOperator ops;
     private final ExecutionLogs logs;
     private final Clusters clusters;
@@ -69,6 +72,7 @@ public final class JobService {
 
     public JobService(JobOperator ops, ExecutionLogs logs, Clusters clusters, Audit audit, String defaultCluster) {
         this.ops = ops;
+        for (int i = 0; i < instanceLocks.length; i++) instanceLocks[i] = new Object();
         this.logs = logs;
         this.clusters = clusters;
         this.audit = audit;
@@ -258,7 +262,31 @@ public final class JobService {
         audit.record(actor, "batch.stop", Long.toString(id), null);
     }
 
+    private Object instanceLock(long executionId) {
+        return instanceLocks[(int) (ops.getJobInstance(executionId).getInstanceId() & (instanceLocks.length - 1))];
+    }
+
+    /**
+     * Deletes a file of the job instance {@code executionId} belongs to, unless an execution of it
+     * is running (409 {@code running}); no restart of the instance can start meanwhile.
+     * @return false when there was no file
+     */
+    public boolean deleteInstanceFile(long executionId, java.nio.file.Path file) throws java.io.IOException {
+        synchronized (instanceLock(executionId)) {
+            if (instanceActive(executionId)) {
+                throw new ApiException(409, "running", "the export of execution " + executionId + " is still running: stop it first");
+            }
+            return java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     public long restart(long id, String actor) {
+        synchronized (instanceLock(require(id).getExecutionId())) {
+            return restartLocked(id, actor);
+        }
+    }
+
+    private long restartLocked(long id, String actor) {
         JobExecution e = require(id);
         Properties p = params(id);
         String submitter = p.getProperty(BatchJob.SUBMITTED_BY);
@@ -267,7 +295,7 @@ public final class JobService {
             // rows are read and written with the submitter's database permissions and the file is theirs:
             // a restart continues as the same user, and only that user or an admin may restart it
             if (!io.guildnet.rethink.Caller.isHostAdmin(actor) && (actor == null || !actor.equals(submitter))) {
-                throw ApiException.forbidden("forbidden", "only " + submitter + ", who submitted execution " + id + ", or an admin may restart it:"
+                throw ApiException.forbidden("forbidden", "only whoever submitted execution " + id + ", or an admin, may restart it:"
                         + " it moves table data with that user's database permissions");
             }
         } else {
@@ -296,6 +324,7 @@ public final class JobService {
      */
     static boolean interrupted(BatchStatus now, List<JsonObject> log) {
         if (now != BatchStatus.STOPPED && now != BatchStatus.FAILED) return false;
+        if (log.isEmpty()) return false; // no log: not an execution this Host App ran (or its state was restored without it)
         String finished = null;
         for (JsonObject e : log) {
             String msg = e.getString("msg", "");
@@ -307,11 +336,13 @@ public final class JobService {
     }
 
     /**
-     * Restarts the rethink-export / rethink-import executions the Host App's last end cut off
-     * ({@link #interrupted}), each the most recent of its job instance, as their submitter; they
-     * continue after their last checkpoint. Returns the new execution ids.
+     * Restarts the rethink-export / rethink-import executions the Host App's last stop cut off
+     * ({@link #interrupted}), each the most recent of its job instance and started after
+     * {@code previousStart} (the start of the process that stopped: older executions were cut off
+     * by an earlier stop and are left alone), as their submitter; they continue after their last
+     * checkpoint. Returns the new execution ids.
      */
-    public List<Long> resumeInterrupted() {
+    public List<Long> resumeInterrupted(java.time.Instant previousStart) {
         List<Long> resumed = new ArrayList<>();
         for (BatchJob job : List.of(BatchJob.EXPORT, BatchJob.IMPORT)) {
             List<JobInstance> instances;
@@ -325,15 +356,23 @@ public final class JobService {
                 if (all.isEmpty() || all.size() >= MAX_AUTO_RESUME_EXECUTIONS) continue;
                 JobExecution last = all.stream().max(Comparator.comparingLong(JobExecution::getExecutionId)).orElseThrow();
                 long id = last.getExecutionId();
-                if (!interrupted(last.getBatchStatus(), logs.read(id))) continue;
+                BatchStatus status = last.getBatchStatus();
+                if (status != BatchStatus.STOPPED && status != BatchStatus.FAILED) continue;
+                Date started = last.getStartTime() != null ? last.getStartTime() : last.getCreateTime();
+                if (started == null || started.toInstant().isBefore(previousStart)) continue;
+                if (!interrupted(status, logs.read(id))) continue;
                 try {
-                    long next = ops.restart(id, params(id)); // submittedBy unchanged: it continues as its submitter
+                    long next;
+                    synchronized (instanceLock(id)) {
+                        next = ops.restart(id, params(id)); // submittedBy unchanged: it continues as its submitter
+                    }
                     logs.info(next, null, "resumed automatically: execution " + id + " was cut off when the Host App stopped; continuing as "
                             + params(id).getProperty(BatchJob.SUBMITTED_BY, "unknown"));
                     audit.record("system", "batch.restart", Long.toString(next),
                             Json.createObjectBuilder().add("restartOf", id).add("reason", "host_restart").build().toString());
                     resumed.add(next);
                 } catch (RuntimeException e) {
+                    // e.g. restarted by hand meanwhile (not the most recent any more): it is not tried again at the next start
                     logs.log(id, null, "warn", "could not be resumed after the Host App restarted: " + e.getMessage(), null, null);
                 }
             }

@@ -18,12 +18,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Background care of the transfer jobs, started with the application:
  * <ul>
  * <li>GUILDNET_BATCH_TRANSFER_RESUME_AFTER_SECONDS (default 10, 0: never) after start, restarts the
- * exports and imports the Host App's last end cut off ({@link JobService#resumeInterrupted});</li>
- * <li>five minutes after start and then hourly, deletes old export files and uploads
- * ({@link BatchEnvironment#sweepTransferFiles}).</li>
+ * exports and imports the Host App's last stop cut off ({@link JobService#resumeInterrupted}):
+ * those started after the previous start, which {@code state/batch/host-started} remembers;</li>
+ * <li>five minutes after start (and never before the resume) and then hourly, deletes old export
+ * files and uploads ({@link BatchEnvironment#sweepTransferFiles}).</li>
  * </ul>
- * The batch layer itself is only brought up by the first of these, so start-up does not wait for
- * the job repository.
+ * Nothing runs when the Host App did not start.
  */
 @ApplicationScoped
 public class TransferHousekeeping {
@@ -33,25 +33,54 @@ public class TransferHousekeeping {
     @Inject
     BatchEnvironment env;
 
+    @Inject
+    io.guildnet.config.GuildNetConfig config;
+
+    @Inject
+    io.guildnet.host.HostLifecycle lifecycle;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
-    void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        if (scheduler == null || !tasks.isEmpty()) return;
+    void onStart(@Observes @jakarta.annotation.Priority(3200) @Initialized(ApplicationScoped.class) Object ignored) {
+        if (scheduler == null || !tasks.isEmpty() || !lifecycle.started()) return;
+        java.time.Instant previous = swapStart(config.stateDir().resolve("batch").resolve("host-started"), java.time.Instant.now());
         long resumeAfter = resumeAfterSeconds();
-        if (resumeAfter > 0) tasks.add(scheduler.schedule(this::resume, resumeAfter, TimeUnit.SECONDS));
-        tasks.add(scheduler.scheduleWithFixedDelay(env::sweepTransferFiles, 300, 3600, TimeUnit.SECONDS));
+        if (resumeAfter > 0 && previous != null) tasks.add(scheduler.schedule(() -> resume(previous), resumeAfter, TimeUnit.SECONDS));
+        tasks.add(scheduler.scheduleWithFixedDelay(env::sweepTransferFiles, Math.max(300, resumeAfter + 60), 3600, TimeUnit.SECONDS));
     }
 
-    void resume() {
+    void resume(java.time.Instant previousStart) {
         try {
-            List<Long> resumed = env.jobs().resumeInterrupted();
+            List<Long> resumed = env.jobs().resumeInterrupted(previousStart);
             if (!resumed.isEmpty()) LOG.info("resumed " + resumed.size() + " export/import execution(s) cut off by the last stop: " + resumed);
         } catch (RuntimeException e) {
             LOG.warning("resuming cut-off export/import executions failed: " + e);
         }
+    }
+
+    /**
+     * Records this start in {@code file} and returns the one recorded before (null: none, i.e. the
+     * first start with this file, when nothing is resumed).
+     */
+    static java.time.Instant swapStart(java.nio.file.Path file, java.time.Instant now) {
+        java.time.Instant previous = null;
+        try {
+            previous = java.time.Instant.parse(java.nio.file.Files.readString(file).trim());
+        } catch (java.io.IOException | java.time.format.DateTimeParseException none) {
+            // first start, or unreadable: resume nothing this time
+        }
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, now.toString());
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            LOG.warning("cannot record the start time in " + file + ": " + e.getMessage());
+        }
+        return previous;
     }
 
     static long resumeAfterSeconds() {

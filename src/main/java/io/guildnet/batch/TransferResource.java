@@ -54,12 +54,9 @@ public class TransferResource {
         if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
             throw ApiException.forbidden("forbidden", caller + " may not delete the export of execution " + eid + " (only who submitted it, or an admin)");
         }
-        if (env.jobs().instanceActive(eid)) {
-            throw new ApiException(409, "running", "the export of execution " + eid + " is still running: stop it first");
-        }
         TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
         java.nio.file.Path file = env.transferFiles().exportFile(env.jobs().instanceId(eid), f);
-        if (!Files.deleteIfExists(file)) throw ApiException.notFound("no_file", "the file of execution " + eid + " was removed");
+        if (!env.jobs().deleteInstanceFile(eid, file)) throw ApiException.notFound("no_file", "the file of execution " + eid + " was removed");
         return jakarta.json.Json.createObjectBuilder().add("deleted", true).add("executionId", eid).build();
     }
 

@@ -37,12 +37,25 @@ final class RestClientFactory {
                 new Retrying(delegate, base, maxRetries, backoff, maxBackoff)));
     }
 
-    /** Sends the token and the SDK's User-Agent. */
-    private record Headers(String token, String userAgent) implements ClientRequestFilter {
+    /** Sends the token and the SDK's User-Agent. A class, not a record: its {@code toString()} must never show the token. */
+    private static final class Headers implements ClientRequestFilter {
+        private final String token;
+        private final String userAgent;
+
+        Headers(String token, String userAgent) {
+            this.token = token;
+            this.userAgent = userAgent;
+        }
+
         @Override
         public void filter(ClientRequestContext ctx) {
             if (token != null && !token.isEmpty()) ctx.getHeaders().putSingle("Authorization", "Bearer " + token);
             ctx.getHeaders().putSingle("User-Agent", userAgent);
+        }
+
+        @Override
+        public String toString() {
+            return "GuildNet request headers (token " + (token == null || token.isEmpty() ? "none" : "set") + ")";
         }
     }
 
@@ -67,26 +80,44 @@ final class RestClientFactory {
                     return m.invoke(delegate, args);
                 } catch (InvocationTargetException wrapped) {
                     Throwable e = wrapped.getCause();
-                    boolean transientFailure = e instanceof UnavailableException || refused(e);
+                    boolean transientFailure = cause(e, UnavailableException.class) != null || refused(e);
                     if (transientFailure && attempt < maxRetries) {
-                        Thread.sleep(Transport.backoff(backoff, maxBackoff, attempt++, null).toMillis());
+                        try {
+                            Thread.sleep(Transport.backoff(backoff, maxBackoff, attempt++, null).toMillis());
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            throw new ConnectionException("interrupted", ie);
+                        }
                         continue;
                     }
-                    if (e instanceof ProcessingException p && !(p.getCause() instanceof GuildNetException)) {
+                    if (e instanceof ProcessingException && cause(e, GuildNetException.class) == null) {
                         throw new ConnectionException((refused(e) ? "cannot connect to " + base : m.getName() + " against " + base + " failed")
                                 + ": " + describe(e), e);
                     }
-                    throw e instanceof ProcessingException && e.getCause() instanceof GuildNetException g ? g : e;
+                    GuildNetException mapped = cause(e, GuildNetException.class);
+                    throw mapped != null ? mapped : e;
                 }
             }
         }
 
+        /** A connection that could not be opened (refused, or timed out while connecting, in any client's words). */
         private static boolean refused(Throwable e) {
-            for (Throwable c = e; c != null; c = c.getCause()) {
+            for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
                 if (c instanceof ConnectException || c instanceof java.net.http.HttpConnectTimeoutException) return true;
-                if (c.getCause() == c) break;
+                // Apache HttpClient (RESTEasy's default engine): org.apache.http.conn.ConnectTimeoutException
+                if (c.getClass().getSimpleName().equals("ConnectTimeoutException")) return true;
+                if (c instanceof java.net.SocketTimeoutException && String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")) {
+                    return true;
+                }
             }
             return false;
+        }
+
+        private static <X extends Throwable> X cause(Throwable e, Class<X> type) {
+            for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (type.isInstance(c)) return type.cast(c);
+            }
+            return null;
         }
 
         private static String describe(Throwable e) {

@@ -45,6 +45,19 @@ class ResumeRuleTest {
         assertFalse(JobService.interrupted(BatchStatus.COMPLETED, log("x started")));
         assertFalse(JobService.interrupted(BatchStatus.STARTED, log("x started")));
         assertFalse(JobService.interrupted(BatchStatus.ABANDONED, log("x started")));
+        assertFalse(JobService.interrupted(BatchStatus.FAILED, log()), "no log: not an execution this Host App ran");
+    }
+
+    @Test
+    void eachStartRemembersItselfAndReturnsThePreviousOne() throws Exception {
+        Path file = dir.resolve("state/batch/host-started");
+        java.time.Instant first = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        java.time.Instant second = java.time.Instant.parse("2026-12-02T11:00:00Z");
+        org.junit.jupiter.api.Assertions.assertNull(TransferHousekeeping.swapStart(file, first), "first start (or an upgrade): nothing to resume");
+        org.junit.jupiter.api.Assertions.assertEquals(first, TransferHousekeeping.swapStart(file, second));
+        java.nio.file.Files.writeString(file, "garbage");
+        org.junit.jupiter.api.Assertions.assertNull(TransferHousekeeping.swapStart(file, second), "an unreadable record resumes nothing");
+        org.junit.jupiter.api.Assertions.assertEquals(second, TransferHousekeeping.swapStart(file, first));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.guildnet.it;
 
 import static io.guildnet.it.RequestBasicsIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -152,7 +153,8 @@ class TransferJobsIT {
         // the rows so far were read with the submitter's permissions: another user may not continue (and then download) it
         HttpResponse<String> byAlice = server.json("POST", "/api/batch/executions/" + id + "/restart", "", "X-API-Token", LibertyServer.ALICE_TOKEN);
         assertError(byAlice, 403, "forbidden");
-        assertTrue(byAlice.body().contains("or an admin may restart it"), byAlice.body());
+        assertTrue(byAlice.body().contains("only whoever submitted execution " + id + ", or an admin, may restart it"), byAlice.body());
+        assertFalse(byAlice.body().contains("local"), "the message does not name the submitter");
         HttpResponse<String> re = server.json("POST", "/api/batch/executions/" + id + "/restart", "");
         assertEquals(202, re.statusCode(), re.body());
         long next = Json.obj(re.body()).getJsonNumber("executionId").longValue();
