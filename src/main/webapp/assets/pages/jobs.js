@@ -1,9 +1,9 @@
 // Jobs: submit setup/verify/diagnose, executions with progress, live step log, stop/restart, reports.
-import { html, useState, useEffect, useRef, navigate, toast, toastError, errorText, useInterval, fmtTime, Pill, Progress } from '../lib.js';
-import { get, post, enc } from '../api.js';
+import { html, useState, useEffect, useRef, navigate, toast, toastError, errorText, useInterval, fmtTime, Pill, Progress, Confirm } from '../lib.js';
+import { get, post, del, enc } from '../api.js';
 
 const RUNNING = new Set(['STARTING', 'STARTED', 'STOPPING']);
-const JOB_LABEL = { 'guildnet-setup': 'Setup', 'guildnet-verify': 'Verify', 'guildnet-diagnose': 'Diagnose' };
+const JOB_LABEL = { 'guildnet-setup': 'Setup', 'guildnet-verify': 'Verify', 'guildnet-diagnose': 'Diagnose', 'rethink-export': 'Export', 'rethink-import': 'Import' };
 
 export default function JobsPage({ route, cluster }) {
   const ui = cluster ? `/c/${enc(cluster.id)}/jobs` : '/jobs';
@@ -70,6 +70,8 @@ function Execution({ id, ui }) {
   const [report, setReport] = useState(null);
   const [err, setErr] = useState(null);
   const [stream, setStream] = useState('connecting');
+  const [confirmFile, setConfirmFile] = useState(false);
+  const [fileGone, setFileGone] = useState(false);
   const box = useRef();
   const base = `/api/batch/executions/${enc(id)}`;
   async function load() {
@@ -100,6 +102,11 @@ function Execution({ id, ui }) {
     try { const r = await post(`${base}/restart`, {}); toast(`Restarted as execution ${r.executionId}`, 'ok'); navigate(`${ui}/${r.executionId}`); }
     catch (e) { toastError('Restart failed', e); }
   }
+  async function removeFile() {
+    setConfirmFile(false);
+    try { await del(`${base}/file`); setFileGone(true); toast('Export file deleted', 'ok'); }
+    catch (e) { if (e.code === 'no_file') setFileGone(true); toastError('Delete failed', e); }
+  }
   if (err) return html`<div class="empty" role="alert">${errorText(err)} <a href=${ui}>All jobs</a></div>`;
   if (!x) return html`<p class="muted">Loading…</p>`;
   const running = RUNNING.has(x.status);
@@ -110,7 +117,11 @@ function Execution({ id, ui }) {
       <span class="spacer"></span>
       ${running && html`<button class="danger" onClick=${stop}>Stop</button>`}
       ${!running && x.status !== 'COMPLETED' && html`<button onClick=${restart}>Restart</button>`}
-      ${x.hasReport && html`<a class="btn" href="${base}/report?download=1" download>Download report (JSON)</a>`}</div>
+      ${x.hasReport && html`<a class="btn" href="${base}/report?download=1" download>Download report (JSON)</a>`}
+      ${x.job === 'rethink-export' && x.status === 'COMPLETED' && (fileGone
+        ? html`<span class="muted" id="export-gone">export file deleted</span>`
+        : html`<a class="btn" id="export-download" href="${base}/file" download>Download file</a>
+          <button class="danger" id="export-delete" onClick=${() => setConfirmFile(true)}>Delete file</button>`)}</div>
     <div class="grid2">
       <div class="card"><h2 style="margin-top:0">Steps</h2>
         ${(x.steps || []).length === 0 ? html`<p class="muted">No step has started.</p>` : html`<table class="data"><thead><tr><th>Step</th><th>Status</th><th>Exit</th><th>Duration</th></tr></thead><tbody>
@@ -119,7 +130,9 @@ function Execution({ id, ui }) {
         <div class="logbox" style="height:18rem" ref=${box} role="log" aria-label="Job log" tabindex="0" id="job-log">
           ${logs.map((l, i) => html`<div key=${i} class="lvl-${(l.level || '').toLowerCase()}"><span class="t">${(l.ts || '').slice(11, 23)}</span>${l.step ? `[${l.step}] ` : ''}${l.msg}${l.err ? ' — ' + l.err : ''}</div>`)}</div></div>
     </div>
-    ${report && html`<h2>Report</h2><${Report} r=${report} job=${x.job} />`}`;
+    ${report && html`<h2>Report</h2><${Report} r=${report} job=${x.job} />`}
+    <${Confirm} open=${confirmFile} title="Delete export file?" message="The exported rows are removed from the Host App; download them first if you need them."
+      onConfirm=${removeFile} onClose=${() => setConfirmFile(false)} />`;
 }
 
 function count(r, st) { return r.layers.reduce((n, l) => n + l.checks.filter(c => c.status === st).length, 0); }
@@ -142,5 +155,9 @@ function Report({ r, job }) {
     <table class="data"><thead><tr><th>Step</th><th>Outcome</th><th>Message</th></tr></thead><tbody>
     ${r.steps.map(s => html`<tr key=${s.name}><td>${s.name}</td><td><${Pill} value=${s.outcome} /></td><td>${s.message}</td></tr>`)}</tbody></table>
     ${r.rolled_back && html`<p>Rolled back: ${r.rolled_back.join(', ')}</p>`}</div>`;
+  if (r.job === 'rethink-export' || r.job === 'rethink-import') return html`<div class="card" id="transfer-report">
+    <b>${r.job === 'rethink-export' ? 'Exported' : 'Imported'} ${r.rows} row${r.rows === 1 ? '' : 's'}</b>
+    ${r.job === 'rethink-export' ? ' of ' : ' into '}<span class="mono">${r.db}.${r.table}</span> as ${(r.format || '').toUpperCase()}${r.bytes != null ? ` (${r.bytes} bytes)` : ''}
+    ${r.failed ? html`<p class="field-error">${r.failed} row(s) failed</p>` : ''}</div>`;
   return html`<pre class="card mono">${JSON.stringify(r, null, 2)}</pre>`;
 }

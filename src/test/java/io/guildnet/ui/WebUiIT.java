@@ -292,7 +292,37 @@ class WebUiIT {
         WebElement diag = b.await(By.id("diagnose-report"), 90);
         assertTrue(diag.getText().contains("Diagnosis"), diag.getText());
         b.open("/c/" + cid + "/jobs");
-        assertEquals(2, b.await(By.id("exec-table")).findElements(By.cssSelector("tbody tr")).size(), "both executions of this cluster are listed");
+        List<WebElement> rows = b.await(By.id("exec-table")).findElements(By.cssSelector("tbody tr"));
+        assertTrue(rows.stream().allMatch(r -> r.findElements(By.tagName("td")).get(2).getText().equals(cid)), "only this cluster's executions");
+        assertTrue(rows.stream().anyMatch(r -> r.getText().contains("Verify")) && rows.stream().anyMatch(r -> r.getText().contains("Diagnose")),
+                "both executions are listed");
+        b.assertNoConsoleErrors();
+    }
+
+    @Test
+    void downloadsAndDeletesTheFileOfAnExportJob() throws Exception {
+        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db", "{\"id\":\"ui_export\"}").statusCode());
+        assertEquals(201, server.json("POST", "/api/cluster/" + cid + "/db/ui_export/tables", "{\"name\":\"t\"}").statusCode());
+        HttpResponse<String> ins = server.json("POST", "/api/cluster/" + cid + "/db/ui_export/tables/t/rows", "[{\"id\":\"a\"},{\"id\":\"b\"}]");
+        assertTrue(ins.statusCode() < 300, ins.body());
+        HttpResponse<String> sub = server.json("POST", "/api/batch/jobs", "{\"job\":\"rethink-export\",\"params\":{\"cluster\":\"" + cid
+                + "\",\"db\":\"ui_export\",\"table\":\"t\",\"format\":\"ndjson\"}}");
+        assertEquals(202, sub.statusCode(), sub.body());
+        long id = obj(sub.body()).getJsonNumber("executionId").longValue();
+        b.open("/c/" + cid + "/jobs/" + id);
+        b.awaitAttr(By.cssSelector("h1 .pill"), "data-value", "COMPLETED", 60);
+        WebElement link = b.await(By.id("export-download"), 20);
+        assertTrue(link.getAttribute("href").endsWith("/api/batch/executions/" + id + "/file"), link.getAttribute("href"));
+        assertEquals(2, server.get("/api/batch/executions/" + id + "/file").body().lines().count(), "the link serves the exported rows");
+        b.awaitText(By.id("transfer-report"), "Exported 2 rows", 20);
+        assertTrue(b.driver.findElement(By.id("transfer-report")).getText().contains("ui_export.t"));
+        assertTrue(b.driver.findElement(By.id("job-log")).getText().contains("step export finished: COMPLETED"),
+                "a chunk step's end reads COMPLETED, not the runtime's interim STARTED");
+        b.screenshot("09-export-job");
+        b.driver.findElement(By.id("export-delete")).click();
+        b.await(By.cssSelector("[data-confirm]")).click();
+        b.await(By.id("export-gone"), 20);
+        assertEquals(404, server.get("/api/batch/executions/" + id + "/file").statusCode(), "the file is gone");
         b.assertNoConsoleErrors();
     }
 

@@ -35,7 +35,14 @@ public class StepProgressListener implements StepListener {
     public void afterStep() {
         long id = job.getExecutionId();
         String exit = step.getExitStatus() == null ? step.getBatchStatus().name() : step.getExitStatus();
-        env.logs().log(id, step.getStepName(), exit.equals("FAILED") ? "error" : "info", "step " + step.getStepName() + " finished: " + exit, null, null);
+        // the runtime sets a step's final status only after this listener: a chunk step that ended
+        // normally still reads STARTED here, a stopped one STOPPING
+        String shown = switch (exit) {
+            case "STARTED", "STARTING" -> step.getException() != null ? "FAILED" : "COMPLETED";
+            case "STOPPING" -> "STOPPED";
+            default -> exit;
+        };
+        env.logs().log(id, step.getStepName(), shown.equals("FAILED") ? "error" : "info", "step " + step.getStepName() + " finished: " + shown, null, null);
         // a failed or stopped step keeps the progress it reached (it did not finish)
         if (!BatchJob.stepFinished(step.getBatchStatus(), exit)) return;
         BatchJob.byName(job.getJobName()).map(j -> j.progressAt(step.getStepName(), true)).filter(p -> p >= 0)
