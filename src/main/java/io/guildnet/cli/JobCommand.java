@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mgn job …}: Jakarta Batch jobs of the Host App. */
 @Command(name = "job", description = "Batch jobs (guildnet-setup, guildnet-verify, guildnet-diagnose, …).", mixinStandardHelpOptions = true,
         subcommands = {JobCommand.SubmitCmd.class, JobCommand.ListCmd.class, JobCommand.StatusCmd.class, JobCommand.LogsCmd.class,
-                JobCommand.ReportCmd.class, JobCommand.StopCmd.class})
+                JobCommand.ReportCmd.class, JobCommand.StopCmd.class, JobCommand.FileCmd.class})
 final class JobCommand {
 
     static final List<String> COLUMNS = List.of("executionId", "job", "cluster", "status", "exitStatus", "progress", "created");
@@ -56,7 +56,8 @@ final class JobCommand {
                 return 0;
             }
             out().note("execution " + id);
-            JsonObject end = follow(this, id);
+            // json/yaml: stdout is one document (the end), so the log goes to stderr
+            JsonObject end = out().isTable() ? follow(this, id) : gn().jobs().follow(id, e -> root().err.println(Output.redact(e)), null);
             if (out().isTable()) out().stream().println("status " + out().status(end.getString("status", "")) + " " + end.getString("exitStatus", ""));
             else out().print(Json.createObjectBuilder(end).add("executionId", id).build());
             return "COMPLETED".equals(end.getString("status", "")) ? 0 : 1;
@@ -132,4 +133,35 @@ final class JobCommand {
         }
     }
 
+    @Command(name = "file", description = "The file of a completed rethink-export: to stdout or --output; --delete removes it from the Host App.")
+    static final class FileCmd extends Base {
+        @Parameters(paramLabel = "ID") long id;
+        @Option(names = "--output", description = "File to write (default stdout)") java.nio.file.Path output;
+        @Option(names = "--delete", description = "Delete the file instead of downloading it") boolean delete;
+
+        @Override
+        public Integer call() throws Exception {
+            if (delete) {
+                out().print(gn().jobs().deleteFile(id));
+                return 0;
+            }
+            if (output == null) {
+                gn().jobs().downloadFile(id, out().stream());
+                out().stream().flush();
+                return 0;
+            }
+            // written next to the target and moved into place: a refused or broken download leaves no file
+            java.nio.file.Path part = output.resolveSibling(output.getFileName() + ".part");
+            long n;
+            try (java.io.OutputStream o = java.nio.file.Files.newOutputStream(part)) {
+                n = gn().jobs().downloadFile(id, o);
+            } catch (RuntimeException | java.io.IOException e) {
+                java.nio.file.Files.deleteIfExists(part);
+                throw e;
+            }
+            java.nio.file.Files.move(part, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            root().err.println("wrote " + n + " bytes to " + output);
+            return 0;
+        }
+    }
 }

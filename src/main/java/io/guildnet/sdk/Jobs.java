@@ -116,4 +116,22 @@ public final class Jobs {
         return t.object("POST", "/api/batch/executions/" + id + "/restart", JsonValue.EMPTY_JSON_OBJECT).getJsonNumber("executionId").longValue();
     }
 
+    /**
+     * Streams the file of a completed {@code rethink-export} into {@code out}; returns the bytes
+     * written. @throws ConflictException {@code not_ready} while it runs, NotFoundException {@code no_file}
+     */
+    public long downloadFile(long id, java.io.OutputStream out) {
+        HttpResponse<InputStream> r = t.stream("GET", "/api/batch/executions/" + id + "/file", null);
+        try (InputStream in = r.body()) {
+            return in.transferTo(out);
+        } catch (java.io.IOException e) {
+            throw new ConnectionException("reading the file of execution " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the file of a {@code rethink-export}: {@code {deleted, executionId}}. */
+    public JsonObject deleteFile(long id) {
+        return t.object("DELETE", "/api/batch/executions/" + id + "/file", null);
+    }
+
 }

@@ -345,6 +345,27 @@ class MgnIT {
         Path file = home.resolve("people.ndjson");
         assertEquals(0, mgn("db", "export", cid, "mgn_db", "people", "--as", "ndjson", "--output", file.toString()).code);
         assertEquals(2, Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count());
+
+        // the same table through the rethink-export job, then its file fetched and deleted with mgn job file
+        Run job = mgn("-o", "json", "job", "submit", "rethink-export", "--cluster", cid, "-p", "db=mgn_db", "-p", "table=people",
+                "-p", "format=ndjson", "-f");
+        assertEquals(0, job.code, job.toString());
+        assertEquals("COMPLETED", job.obj().getString("status"), "with -f and -o json, stdout is one JSON document: " + job.out);
+        assertTrue(job.err.contains("exported 2 rows"), "the followed log went to stderr: " + job.err);
+        long exec = job.obj().getJsonNumber("executionId").longValue();
+        Path fetched = home.resolve("job-export.ndjson");
+        Run get = mgn("job", "file", String.valueOf(exec), "--output", fetched.toString());
+        assertEquals(0, get.code, get.toString());
+        assertEquals(Files.readAllLines(file), Files.readAllLines(fetched), "the job's file holds the same rows as the direct export");
+        assertEquals(2, mgn("job", "file", String.valueOf(exec)).out.lines().filter(l -> !l.isBlank()).count(), "to stdout");
+        Run del = mgn("-o", "json", "job", "file", String.valueOf(exec), "--delete");
+        assertEquals(0, del.code, del.toString());
+        assertTrue(del.obj().getBoolean("deleted"), del.out);
+        Path gone = home.resolve("gone.ndjson");
+        Run again = mgn("job", "file", String.valueOf(exec), "--output", gone.toString());
+        assertEquals(Main.NOT_FOUND, again.code, again.toString());
+        assertTrue(again.err.contains("no_file"), again.err);
+        assertFalse(Files.exists(gone) || Files.exists(home.resolve("gone.ndjson.part")), "a refused download leaves no file");
     }
 
     /** The MicroProfile Rest Client interfaces (RESTEasy) against the real Host App: each family once, typed errors. */
@@ -388,6 +409,7 @@ class MgnIT {
             assertTrue(jobs.available().getJsonArray("jobs").stream().anyMatch(j -> "guildnet-verify".equals(j.asJsonObject().getString("job"))));
             assertNotNull(jobs.executions(cid, null, 5));
             assertThrows(NotFoundException.class, () -> jobs.status(987654321L));
+            assertEquals("unknown_execution", assertThrows(NotFoundException.class, () -> jobs.deleteFile(987654321L)).code());
 
             assertEquals("local", host.session().getString("principal"));
             assertTrue(host.health().getJsonArray("clusters").stream().anyMatch(c -> cid.equals(c.asJsonObject().getString("id"))));

@@ -5,6 +5,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -60,6 +61,17 @@ public interface JobsApi extends AutoCloseable {
     @POST
     @Path("/api/batch/executions/{id}/stop")
     JsonObject stop(@PathParam("id") long id);
+
+    /** The file of a completed rethink-export as text (large files: {@link io.guildnet.sdk.Jobs#downloadFile}). */
+    @GET
+    @Path("/api/batch/executions/{id}/file")
+    @Produces({"application/x-ndjson", MediaType.APPLICATION_JSON, "text/csv"})
+    String file(@PathParam("id") long id);
+
+    /** Deletes the file of a rethink-export: {@code {deleted, executionId}}. */
+    @DELETE
+    @Path("/api/batch/executions/{id}/file")
+    JsonObject deleteFile(@PathParam("id") long id);
 
     /** Restarts a failed or stopped execution: {@code {executionId, restartOf}}. */
     @POST
