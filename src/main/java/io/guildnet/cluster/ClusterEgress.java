@@ -25,6 +25,24 @@ public interface ClusterEgress extends AutoCloseable, PartHealth {
     /** {@code starting}, {@code ok}, {@code degraded} or {@code stopped}. */
     String status();
 
+    /**
+     * Forwards TCP connections to this node's tailnet address, port {@code tailnetPort}, to
+     * {@code 127.0.0.1:localPort} (published services).
+     */
+    default void serveTcp(int tailnetPort, int localPort) throws java.io.IOException {
+        throw new java.io.IOException("this cluster's egress cannot publish services");
+    }
+
+    /** Stops forwarding {@code tailnetPort}. */
+    default void unserveTcp(int tailnetPort) throws java.io.IOException {
+        throw new java.io.IOException("this cluster's egress cannot publish services");
+    }
+
+    /** This node's first tailnet address, empty until known. */
+    default Optional<String> tailnetIp() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 

@@ -209,6 +209,34 @@ public final class ClusterProxy implements AutoCloseable {
         return t.servicePort();
     }
 
+    /**
+     * A TCP connection to the workspace {@code name}'s pod (the first Running and Ready one) on the
+     * port its Service forwards to, through a shared port-forward; the workspace is looked up afresh,
+     * so a replaced pod is found. Used by published services.
+     */
+    public java.net.Socket connect(String ns, String name, int timeoutMs) throws java.io.IOException {
+        forget(ns, name);
+        Target t;
+        try {
+            t = resolve(ns, name);
+        } catch (ApiException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+        if (t.pods().isEmpty()) throw new java.io.IOException("workspace " + name + " has no pod yet");
+        Pod pod = t.pods().get(0);
+        int port = podPort(t, pod);
+        InetSocketAddress a = forwards.ensure(t.ns(), pod.getMetadata().getName(), port);
+        java.net.Socket s = new java.net.Socket();
+        try {
+            s.connect(a, timeoutMs);
+            return s;
+        } catch (java.io.IOException e) {
+            s.close();
+            forwards.invalidate(t.ns(), pod.getMetadata().getName(), port);
+            throw new java.io.IOException("port-forward to " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Checks the {@code proxy} capability for this target (403 {@code forbidden} when denied). */
     public void authorize(Target t) {
         CapabilityPolicy.check(t.capabilities(), CapabilityPolicy.Request.of("proxy", t.labels()));

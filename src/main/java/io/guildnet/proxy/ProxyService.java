@@ -251,7 +251,8 @@ public class ProxyService {
         return clusterProxy(inst).forwards();
     }
 
-    ClusterProxy clusterProxy(ClusterInstance inst) {
+    /** The cluster's proxy part, attached on first use. */
+    public ClusterProxy clusterProxy(ClusterInstance inst) {
         Optional<ClusterProxy> p = inst.part(ClusterProxy.PART, ClusterProxy.class);
         if (p.isPresent()) return p.get();
         synchronized (inst) {

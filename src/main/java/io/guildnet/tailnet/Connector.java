@@ -132,6 +132,40 @@ public final class Connector implements ClusterEgress {
         }
     }
 
+    /** {@code tailscale serve --bg --tcp=PORT tcp://127.0.0.1:LOCAL}: tailscaled's netstack forwards the node's port to the local listener. */
+    @Override
+    public void serveTcp(int tailnetPort, int localPort) throws IOException {
+        serve(List.of("serve", "--bg", "--tcp=" + tailnetPort, "tcp://127.0.0.1:" + localPort), "publishing port " + tailnetPort);
+    }
+
+    /** {@code tailscale serve --tcp=PORT off}. */
+    @Override
+    public void unserveTcp(int tailnetPort) throws IOException {
+        serve(List.of("serve", "--tcp=" + tailnetPort, "off"), "unpublishing port " + tailnetPort);
+    }
+
+    private void serve(List<String> args, String what) throws IOException {
+        String st;
+        String err;
+        synchronized (this) {
+            st = status;
+            err = lastError;
+        }
+        if (!"ok".equals(st)) throw new IOException("the cluster's tailnet connector is " + st + (err == null ? "" : ": " + err));
+        if (config.tailscale().isEmpty()) throw new IOException("tailscale CLI not found: set TAILSCALE_PATH or put tailscale on PATH");
+        List<String> cmd = new ArrayList<>(List.of(config.tailscale().get().toString(), "--socket=" + spec.stateDir().resolve(SOCKET)));
+        cmd.addAll(args);
+        Cli.Result r = Cli.run(cmd, spec.stateDir(), java.time.Duration.ofSeconds(30));
+        if (r.exit() != 0) throw new IOException(what + " failed (tailscale exit " + r.exit() + ")" + lastLine(redact(r.output())));
+    }
+
+    @Override
+    public synchronized java.util.Optional<String> tailnetIp() {
+        if (tsStatus == null || tsStatus.getJsonObject("Self") == null) return java.util.Optional.empty();
+        JsonArray ips = tsStatus.getJsonObject("Self").getJsonArray("TailscaleIPs");
+        return ips == null || ips.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ips.getString(0, ""));
+    }
+
     /** {@code {ok, status, clusterId, stateDir, loginServer, hostname, ip, fqdn, backendState, peers, peersOnline, restarts, httpProxy, socksProxy, error?}}. */
     @Override
     public synchronized JsonObject health() {

@@ -1,16 +1,19 @@
 package io.guildnet.it;
 
+import static io.guildnet.it.RequestBasicsIT.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.guildnet.tailnet.FakeTailscale;
 import io.guildnet.tailnet.TailnetConfig;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +131,79 @@ class TailnetIT {
         assertFalse(daemonA.isAlive(), "alpha's tailscaled stopped with its cluster");
         assertFalse(Files.exists(dirA));
         assertTrue(Json.obj(server.get("/api/cluster/" + beta + "/status").body()).getBoolean("tsnetAvailable"));
+    }
+
+    static void service(MockCluster m, String name, int port) {
+        m.client.services().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName(name)
+                .withNamespace("default").endMetadata().withNewSpec().addToSelector("app", name).addNewPort().withPort(port).endPort().endSpec().build())
+                .create();
+    }
+
+    static JsonArray published(String id) throws Exception {
+        HttpResponse<String> r = server.get("/api/cluster/" + id + "/published-services");
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.arr(r.body());
+    }
+
+    @Test
+    void aWorkspaceIsPublishedOnTheClustersTailnetRestoredAfterARestartAndRevoked() throws Exception {
+        try (MockCluster m = new MockCluster()) {
+            String id = tailnetCluster("gamma", m, "hs-client-key-gamma-1f2e3d4c5b");
+            waitForTailnet(id);
+            Path dir = server.home().resolve("tsnet/cluster-" + id);
+            service(m, "web", 8080);
+            service(m, "other", 8080);
+
+            HttpResponse<String> pub = server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"web\"}");
+            assertEquals(201, pub.statusCode(), pub.body());
+            JsonObject rec = Json.obj(pub.body());
+            assertEquals("live", rec.getString("status"), rec.toString());
+            assertEquals("100.64.0.7:8080", rec.getString("addr"), "the node's tailnet address and the Service's port");
+            assertEquals(8080, rec.getInt("port"));
+            String target = FakeTailscale.served(dir).get(8080);
+            assertTrue(target != null && target.matches("tcp://127\\.0\\.0\\.1:\\d+"), "tailscale serve --tcp=8080 to the local listener: " + target);
+            JsonObject listed = published(id).getJsonObject(0);
+            for (String k : List.of("cluster_id", "service", "addr", "added_at")) assertTrue(listed.containsKey(k), "anchor field " + k + ": " + listed);
+
+            // a connection arrives: the mock cluster has no pod for it, so it is closed and the reason shown
+            int local = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", local)) {
+                s.setSoTimeout(10_000);
+                assertEquals(-1, s.getInputStream().read());
+            }
+            long until = System.currentTimeMillis() + 10_000;
+            while (!published(id).getJsonObject(0).containsKey("error") && System.currentTimeMillis() < until) Thread.sleep(100);
+            assertTrue(published(id).getJsonObject(0).getString("error", "").contains("has no pod"), published(id).toString());
+
+            assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"other\"}"), 409, "port_in_use");
+            assertEquals(201, server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"other\",\"port\":9090}").statusCode());
+            assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"nope\"}"), 404, "not_found");
+            assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"Bad_Name\"}"), 400, "invalid_field");
+
+            // after a restart the recorded publications come back on new local listeners (the anchor restored them pointing at nothing)
+            server.restart();
+            waitForTailnet(id);
+            until = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < until && !published(id).stream().allMatch(v -> "live".equals(v.asJsonObject().getString("status")))) {
+                Thread.sleep(300);
+            }
+            assertTrue(published(id).stream().allMatch(v -> "live".equals(v.asJsonObject().getString("status"))), published(id).toString());
+            String after = FakeTailscale.served(dir).get(8080);
+            assertTrue(after != null && !after.equals(target), "served again, to the new listener: " + target + " -> " + after);
+            assertEquals(Set.of(8080, 9090), FakeTailscale.served(dir).keySet());
+
+            assertEquals(200, server.send("DELETE", "/api/cluster/" + id + "/published-services/web", null).statusCode());
+            assertEquals(Set.of(9090), FakeTailscale.served(dir).keySet(), "tailscale serve --tcp=8080 off");
+            assertEquals(1, published(id).size());
+            assertError(server.send("DELETE", "/api/cluster/" + id + "/published-services/web", null), 404, "not_published");
+
+            // a cluster without a tailnet connector cannot publish
+            String plain = Json.obj(server.json("POST", "/api/deploy/clusters", "{\"name\":\"plain\"}").body()).getString("id");
+            assertEquals(200, server.json("POST", "/api/deploy/clusters/" + plain + "?action=attach-kubeconfig",
+                    ClusterApiIT.attachBody(m.kubeconfig("plain"))).statusCode());
+            assertError(server.json("POST", "/api/cluster/" + plain + "/published-services", "{\"service\":\"web\"}"), 409, "tailnet_unavailable");
+            assertEquals(0, published(plain).size());
+        }
     }
 
     @Test

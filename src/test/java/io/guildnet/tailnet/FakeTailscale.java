@@ -13,7 +13,8 @@ import java.util.Optional;
  * Test fixture: writes a fake {@code tailscaled} (a script running {@link FakeTailscaled} in its own JVM)
  * and a fake {@code tailscale} CLI (a POSIX shell script) speaking the subset the connector uses:
  * {@code --socket=PATH up --auth-key=file:PATH --hostname= --login-server= ...} (a key given on the
- * command line is refused) and {@code status --json}. {@code up} records the SHA-256 of the key it read
+ * command line is refused), {@code status --json} and {@code serve [--bg] --tcp=PORT TARGET|off}
+ * (kept in {@code <statedir>/fake-serve}). {@code up} records the SHA-256 of the key it read
  * in {@code <statedir>/fake-login} and its arguments in {@code fake-up-args}.
  */
 public final class FakeTailscale {
@@ -21,15 +22,17 @@ public final class FakeTailscale {
     private static final String CLI = """
             #!/bin/sh
             # fake tailscale CLI (GuildNet test fixture)
-            sock=""; cmd=""; keyfile=""; host=""; login=""
+            sock=""; cmd=""; keyfile=""; host=""; login=""; tcp=""; last=""
             for a in "$@"; do
+              last="$a"
               case "$a" in
+                --tcp=*) tcp="${a#--tcp=}";;
                 --socket=*) sock="${a#--socket=}";;
                 --auth-key=file:*) keyfile="${a#--auth-key=file:}";;
                 --auth-key=*|--authkey=*) echo "fake tailscale: refusing a key on the command line" >&2; exit 3;;
                 --hostname=*) host="${a#--hostname=}";;
                 --login-server=*) login="${a#--login-server=}";;
-                up|status) [ -z "$cmd" ] && cmd="$a";;
+                up|status|serve) [ -z "$cmd" ] && cmd="$a";;
               esac
             done
             dir=$(dirname "$sock")
@@ -49,6 +52,14 @@ public final class FakeTailscale {
                 else
                   echo '{"BackendState":"NeedsLogin","Self":{"TailscaleIPs":[]},"Peer":{}}'
                 fi;;
+              serve)
+                [ -f "$dir/fake-up" ] || { echo "fake tailscale: not logged in" >&2; exit 1; }
+                [ -n "$tcp" ] || { echo "fake tailscale: only serve --tcp=PORT is supported" >&2; exit 2; }
+                touch "$dir/fake-serve"
+                grep -v "^$tcp " "$dir/fake-serve" > "$dir/fake-serve.tmp" || true
+                [ "$last" = "off" ] || echo "$tcp $last" >> "$dir/fake-serve.tmp"
+                mv "$dir/fake-serve.tmp" "$dir/fake-serve"
+                exit 0;;
               *) echo "fake tailscale: unsupported command" >&2; exit 2;;
             esac
             """;
@@ -73,6 +84,18 @@ public final class FakeTailscale {
         for (Path p : List.of(daemon, cli)) Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
         return new TailnetConfig(Optional.of(daemon), Optional.of(cli), root, "testhost", Duration.ofMillis(200), Duration.ofMillis(500),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(20));
+    }
+
+    /** What {@code tailscale serve --tcp} set up on a connector: tailnet port → target ({@code tcp://127.0.0.1:N}). */
+    public static java.util.Map<Integer, String> served(Path stateDir) throws IOException {
+        Path f = stateDir.resolve("fake-serve");
+        java.util.Map<Integer, String> m = new java.util.TreeMap<>();
+        if (!Files.exists(f)) return m;
+        for (String l : Files.readAllLines(f)) {
+            String[] kv = l.trim().split(" ", 2);
+            if (kv.length == 2) m.put(Integer.parseInt(kv[0]), kv[1]);
+        }
+        return m;
     }
 
     /** The targets a connector's fake daemon forwarded ("http host:port", "socks host:port"). */
