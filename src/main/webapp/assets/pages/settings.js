@@ -158,6 +158,41 @@ function ClusterSettings({ cluster }) {
         <p class="field-error" role="alert">${err || ''}</p><div class="actions"><button class="primary" type="submit" disabled=${!kc.trim()}>Attach</button></div></form>
     </div>
     <${SettingsForm} title="Cluster" path="/api/settings/cluster/${cid}" fields=${CLUSTER_FIELDS} id="cluster" />
+    <${Published} cid=${cid} tailnet=${status && status.tsnet} />
     <${Confirm} open=${confirm} title="Delete cluster?" message=${`Remove ${cluster.name} from this Host App: its record, stored credentials, settings and state. Nothing on the cluster itself is deleted.`}
       onConfirm=${remove} onClose=${() => setConfirm(false)} />`;
+}
+
+// Workspaces published on the cluster's tailnet (tailscale serve → a port-forward to the workspace).
+function Published({ cid, tailnet }) {
+  const [rows, setRows] = useState(null);
+  const [service, setService] = useState('');
+  const [port, setPort] = useState('');
+  const [err, setErr] = useState(null);
+  const [revoke, setRevoke] = useState(null);
+  const load = () => get(`/api/cluster/${cid}/published-services`).then(setRows).catch(e => { setRows([]); setErr(errorText(e)); });
+  useEffect(() => { load(); }, []);
+  async function publish(e) {
+    e.preventDefault(); setErr(null);
+    try {
+      const r = await post(`/api/cluster/${cid}/published-services`, port ? { service, port: Number(port) } : { service });
+      toast(`${r.service} published at ${r.addr}`, 'ok'); setService(''); setPort(''); load();
+    } catch (x) { setErr(errorText(x)); }
+  }
+  async function unpublish(name) {
+    try { await del(`/api/cluster/${cid}/published-services/${enc(name)}`); toast(`${name} unpublished`, 'ok'); load(); } catch (x) { toastError('Revoke failed', x); }
+  }
+  return html`<section class="card" id="published-services"><h2 style="margin-top:0">Published services</h2>
+    <p class="help">Workspaces reachable from the cluster's tailnet at this node's address${tailnet && tailnet.ip ? html` (<span class="mono">${tailnet.ip}</span>)` : ''}; needs the cluster's tailnet connector.</p>
+    ${rows === null ? html`<p class="muted">Loading…</p>` : rows.length === 0 ? html`<p class="muted">Nothing published.</p>` : html`<table class="data"><thead><tr><th>Service</th><th>Address</th><th>Status</th><th>Added</th><th></th></tr></thead><tbody>
+      ${rows.map(r => html`<tr key=${r.service} data-published=${r.service}><td>${r.service}</td><td class="mono">${r.addr}</td>
+        <td>${r.status}${r.error ? html` <span class="muted">— ${r.error}</span>` : ''}</td><td>${fmtTime(r.added_at)}</td>
+        <td><button class="danger" onClick=${() => setRevoke(r.service)} aria-label="Revoke ${r.service}">Revoke</button></td></tr>`)}</tbody></table>`}
+    <form class="toolbar" onSubmit=${publish} style="margin-top:.6rem">
+      <label for="pub-service">Workspace</label><input id="pub-service" value=${service} onInput=${e => setService(e.target.value)} placeholder="name" />
+      <label for="pub-port">Port</label><input id="pub-port" inputmode="numeric" value=${port} onInput=${e => setPort(e.target.value)} placeholder="its port" style="width:7rem" />
+      <button class="primary" type="submit" disabled=${!service.trim()}>Publish</button></form>
+    <p class="field-error" role="alert">${err || ''}</p>
+    <${Confirm} open=${!!revoke} title="Revoke published service?" message=${revoke ? `Stop publishing ${revoke} on the tailnet? Open connections are cut.` : ''}
+      confirmLabel="Revoke" onConfirm=${() => unpublish(revoke)} onClose=${() => setRevoke(null)} /></section>`;
 }

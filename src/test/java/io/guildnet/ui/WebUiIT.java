@@ -347,7 +347,12 @@ class WebUiIT {
         assertEquals("apps.example.test", obj(server.get("/api/settings/cluster/" + cid).body()).getString("ingress_domain"));
         b.awaitAttr(By.cssSelector("[data-cluster-health]"), "data-cluster-health", "ok", 20);
         b.screenshot("07-settings");
-        b.assertNoConsoleErrors();
+        // published services: none yet; this cluster has no tailnet connector, so publishing says why
+        b.awaitText(By.id("published-services"), "Nothing published.", 20);
+        b.type(By.id("pub-service"), "web");
+        b.driver.findElement(By.cssSelector("#published-services button[type=submit]")).click();
+        b.awaitText(By.cssSelector("#published-services .field-error"), "no running tailnet connector", 20);
+        b.assertNoConsoleErrors("published-services - Failed to load resource: the server responded with a status of 409");
     }
 
     @Test
