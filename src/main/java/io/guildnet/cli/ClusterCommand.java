@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mgn cluster …} */
 @Command(name = "cluster", description = "Registered clusters.", mixinStandardHelpOptions = true,
         subcommands = {ClusterCommand.ListCmd.class, ClusterCommand.GetCmd.class, ClusterCommand.StatusCmd.class, ClusterCommand.AddCmd.class,
-                ClusterCommand.DeleteCmd.class, ClusterCommand.SettingsCmd.class})
+                ClusterCommand.DeleteCmd.class, ClusterCommand.SettingsCmd.class, ClusterCommand.PublishCmd.class})
 final class ClusterCommand {
 
     static final List<String> COLUMNS = List.of("id", "name", "state", "createdAt");
@@ -85,6 +85,26 @@ final class ClusterCommand {
         public Integer call() throws Exception {
             String yaml = Files.readString(kubeconfig);
             out().print(json(gn().clusters().add(name, yaml)), COLUMNS);
+            return 0;
+        }
+    }
+
+    @Command(name = "publish", description = "Workspaces published on the cluster's tailnet: list them, publish one (--service [--port]) or revoke one (--revoke).")
+    static final class PublishCmd extends Base {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--service", description = "Workspace to publish") String service;
+        @Option(names = "--port", description = "Tailnet port (default: the workspace Service's port)") Integer port;
+        @Option(names = "--revoke", paramLabel = "SERVICE", description = "Stop publishing this workspace") String revoke;
+
+        @Override
+        public Integer call() {
+            if (revoke != null) {
+                out().print(gn().clusters().unpublish(id, revoke));
+            } else if (service != null) {
+                out().print(gn().clusters().publish(id, service, port));
+            } else {
+                out().print(gn().clusters().published(id), List.of("service", "addr", "status", "added_at", "error"));
+            }
             return 0;
         }
     }

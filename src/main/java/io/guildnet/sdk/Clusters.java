@@ -93,6 +93,23 @@ public final class Clusters {
         return t.object("PUT", "/api/settings/cluster/" + enc(id), Json.createObjectBuilder(Jsons.plain(fields)).build());
     }
 
+    /** Workspaces published on the cluster's tailnet: {@code [{cluster_id, service, addr, added_at, port, status, error?}]}. */
+    public jakarta.json.JsonArray published(String id) {
+        return t.json("GET", "/api/cluster/" + enc(id) + "/published-services", null).asJsonArray();
+    }
+
+    /** Publishes the workspace {@code service} on the cluster's tailnet ({@code port} null: its Service's port). */
+    public JsonObject publish(String id, String service, Integer port) {
+        var b = Json.createObjectBuilder().add("service", service);
+        if (port != null) b.add("port", port);
+        return t.object("POST", "/api/cluster/" + enc(id) + "/published-services", b.build());
+    }
+
+    /** Stops publishing {@code service}: {@code {"deleted": service}}. */
+    public JsonObject unpublish(String id, String service) {
+        return t.object("DELETE", "/api/cluster/" + enc(id) + "/published-services/" + enc(service), null);
+    }
+
     /** The kubeconfig (YAML) stored for the cluster; token callers only. */
     public String kubeconfig(String id) {
         return t.send("POST", "/api/deploy/clusters/" + enc(id) + "?action=kubeconfig", "application/json",

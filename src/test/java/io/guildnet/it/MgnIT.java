@@ -144,6 +144,15 @@ class MgnIT {
         assertTrue(table.out.startsWith("ID") && table.out.contains(cid), table.out);
         assertFalse(table.out.contains("\u001b["), "no colours when not a terminal");
 
+        // published services: none; this cluster has no tailnet connector, so publishing is refused with the reason
+        Run pubs = mgn("-o", "json", "cluster", "publish", cid);
+        assertEquals(0, pubs.code, pubs.toString());
+        assertEquals(0, pubs.arr().size());
+        Run pub = mgn("cluster", "publish", cid, "--service", "web");
+        assertEquals(Main.ERROR, pub.code, pub.toString());
+        assertTrue(pub.err.contains("tailnet_unavailable"), pub.err);
+        assertEquals(Main.NOT_FOUND, mgn("cluster", "publish", cid, "--revoke", "web").code);
+
         Run get = mgn("-o", "yaml", "cluster", "get", cid);
         assertEquals(0, get.code, get.toString());
         Map<?, ?> yaml = new Yaml().load(get.out);

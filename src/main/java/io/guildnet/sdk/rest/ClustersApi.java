@@ -84,6 +84,20 @@ public interface ClustersApi extends AutoCloseable {
     @Path("/api/cluster/{id}/health")
     JsonObject parts(@PathParam("id") String id);
 
+    /** Workspaces published on the cluster's tailnet. */
+    @GET
+    @Path("/api/cluster/{id}/published-services")
+    JsonArray published(@PathParam("id") String id);
+
+    /** Body {@code {service, port?}}: publishes a workspace on the cluster's tailnet. */
+    @POST
+    @Path("/api/cluster/{id}/published-services")
+    JsonObject publish(@PathParam("id") String id, JsonObject body);
+
+    @DELETE
+    @Path("/api/cluster/{id}/published-services/{service}")
+    JsonObject unpublish(@PathParam("id") String id, @PathParam("service") String service);
+
     /** The cluster's settings, secrets redacted by the server. */
     @GET
     @Path("/api/settings/cluster/{id}")
