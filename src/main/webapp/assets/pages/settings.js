@@ -175,7 +175,9 @@ function Published({ cid, tailnet }) {
   async function publish(e) {
     e.preventDefault(); setErr(null);
     try {
-      const r = await post(`/api/cluster/${cid}/published-services`, port ? { service, port: Number(port) } : { service });
+      const p = port.trim();
+      // a non-number goes as typed, so the server says what is wrong with it
+      const r = await post(`/api/cluster/${cid}/published-services`, p ? { service, port: /^\d+$/.test(p) ? Number(p) : p } : { service });
       toast(`${r.service} published at ${r.addr}`, 'ok'); setService(''); setPort(''); load();
     } catch (x) { setErr(errorText(x)); }
   }

@@ -46,7 +46,7 @@ public final class ClusterProxy implements AutoCloseable {
     /** What the proxy needs to know about a workspace to reach it. */
     public record Target(String ns, String name, Map<String, String> labels, String scheme, int servicePort,
                          String clusterIp, boolean endpointsReady, List<Pod> pods, IntOrString targetPort,
-                         List<Capability> capabilities) {}
+                         List<Capability> capabilities, boolean workspace) {}
 
     /** Per-request path choices: the cluster's settings and the anchor's request hints. */
     public record Options(boolean preferPod, boolean usePortForward) {}
@@ -159,7 +159,7 @@ public final class ClusterProxy implements AutoCloseable {
             pods.sort(Comparator.comparingInt(ClusterProxy::podRank));
             List<Capability> caps = workspaces.capabilities(client, ns);
             return new Target(ns, name, labels, scheme, port, clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp) ? null : clusterIp,
-                    ready, List.copyOf(pods), targetPort, caps);
+                    ready, List.copyOf(pods), targetPort, caps, ws != null);
         } catch (KubernetesClientException e) {
             throw new ApiException(502, "upstream_error", "cannot look up workspace '" + name + "' in cluster " + clusterId + ": "
                     + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage()), null);
@@ -210,29 +210,45 @@ public final class ClusterProxy implements AutoCloseable {
     }
 
     /**
-     * A TCP connection to the workspace {@code name}'s pod (the first Running and Ready one) on the
-     * port its Service forwards to, through a shared port-forward; the workspace is looked up afresh,
-     * so a replaced pod is found. Used by published services.
+     * A TCP connection to the Workspace {@code name}'s pod (the first Running and Ready one) on the
+     * port its Service forwards to, through a leased port-forward that stays open until the socket
+     * is closed; the {@code proxy} Capability is checked each time (a Capability added later stops
+     * new connections), and only Workspaces are reached, not any Service. Used by published services.
      */
     public java.net.Socket connect(String ns, String name, int timeoutMs) throws java.io.IOException {
-        forget(ns, name);
         Target t;
         try {
             t = resolve(ns, name);
+            authorize(t);
         } catch (ApiException e) {
+            forget(ns, name);
             throw new java.io.IOException(e.getMessage(), e);
         }
-        if (t.pods().isEmpty()) throw new java.io.IOException("workspace " + name + " has no pod yet");
+        if (!t.workspace()) throw new java.io.IOException("no workspace '" + name + "' in namespace " + ns);
+        if (t.pods().isEmpty()) {
+            forget(ns, name);
+            throw new java.io.IOException("workspace " + name + " has no pod yet");
+        }
         Pod pod = t.pods().get(0);
         int port = podPort(t, pod);
-        InetSocketAddress a = forwards.ensure(t.ns(), pod.getMetadata().getName(), port);
-        java.net.Socket s = new java.net.Socket();
+        PortForwards.Lease lease = forwards.lease(t.ns(), pod.getMetadata().getName(), port);
+        java.net.Socket s = new java.net.Socket() {
+            @Override
+            public synchronized void close() throws java.io.IOException {
+                try {
+                    super.close();
+                } finally {
+                    lease.release();
+                }
+            }
+        };
         try {
-            s.connect(a, timeoutMs);
+            s.connect(lease.address(), timeoutMs);
             return s;
         } catch (java.io.IOException e) {
             s.close();
             forwards.invalidate(t.ns(), pod.getMetadata().getName(), port);
+            forget(ns, name);
             throw new java.io.IOException("port-forward to " + name + " failed: " + e.getMessage(), e);
         }
     }

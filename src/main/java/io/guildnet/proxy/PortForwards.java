@@ -26,10 +26,45 @@ public final class PortForwards implements AutoCloseable {
     private static final class Entry {
         final LocalPortForward pf;
         volatile long lastUsed = System.nanoTime();
+        /** Long-lived connections (published services) using this forward: it is neither evicted nor replaced while any is open. */
+        final java.util.concurrent.atomic.AtomicInteger leases = new java.util.concurrent.atomic.AtomicInteger();
 
         Entry(LocalPortForward pf) { this.pf = pf; }
 
-        boolean alive() { return pf.isAlive() && !pf.errorOccurred(); }
+        /** A forward that saw a stream error is replaced, unless leased connections still run on it (the error may be one of theirs). */
+        boolean alive() { return pf.isAlive() && (leases.get() > 0 || !pf.errorOccurred()); }
+    }
+
+    /** A leased forward: {@link #release()} when the connection using it ends. */
+    public static final class Lease {
+        private final InetSocketAddress address;
+        private final Entry entry;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lease(InetSocketAddress address, Entry entry) {
+            this.address = address;
+            this.entry = entry;
+        }
+
+        public InetSocketAddress address() { return address; }
+
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                entry.leases.decrementAndGet();
+                entry.lastUsed = System.nanoTime();
+            }
+        }
+    }
+
+    /** Like {@link #ensure}, holding the forward open (no idle eviction, no replacement) until the lease is released. */
+    public Lease lease(String ns, String pod, int port) throws IOException {
+        synchronized (this) {
+            InetSocketAddress a = ensure(ns, pod, port);
+            Entry e = entries.get(new Key(ns, pod, port));
+            if (e == null) throw new IOException("cluster " + clusterId + " is closing");
+            e.leases.incrementAndGet();
+            return new Lease(a, e);
+        }
     }
 
     private final String clusterId;
@@ -73,10 +108,15 @@ public final class PortForwards implements AutoCloseable {
         }
     }
 
-    /** Drops the forward of {@code pod:port} (it failed); the next request opens a new one. */
+    /** Drops the forward of {@code pod:port} (it failed); the next request opens a new one. A leased forward stays. */
     public void invalidate(String ns, String pod, int port) {
-        Entry e = entries.remove(new Key(ns, pod, port));
-        if (e != null) closeQuietly(new Key(ns, pod, port), e);
+        Key k = new Key(ns, pod, port);
+        synchronized (this) {
+            Entry e = entries.get(k);
+            if (e == null || (e.leases.get() > 0 && e.pf.isAlive())) return;
+            entries.remove(k, e);
+            closeQuietly(k, e);
+        }
     }
 
     /** Closes forwards unused for longer than the idle time, or dead; run periodically. */
@@ -84,7 +124,8 @@ public final class PortForwards implements AutoCloseable {
         int n = 0;
         for (Map.Entry<Key, Entry> me : entries.entrySet()) {
             Entry e = me.getValue();
-            if (!e.alive() || System.nanoTime() - e.lastUsed > idleNanos) {
+            boolean leased = e.leases.get() > 0 && e.pf.isAlive();
+            if (!leased && (!e.alive() || System.nanoTime() - e.lastUsed > idleNanos)) {
                 if (entries.remove(me.getKey(), e)) {
                     closeQuietly(me.getKey(), e);
                     n++;

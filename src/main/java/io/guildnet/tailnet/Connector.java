@@ -159,6 +159,21 @@ public final class Connector implements ClusterEgress {
         if (r.exit() != 0) throw new IOException(what + " failed (tailscale exit " + r.exit() + ")" + lastLine(redact(r.output())));
     }
 
+    /**
+     * Clears the node's serve configuration after each (re)join: tailscaled keeps it in its state,
+     * and entries from an earlier run point at loopback ports this process no longer owns (another
+     * listener may hold them now). The published services set up theirs again.
+     */
+    private void resetServe() {
+        try {
+            Cli.Result r = Cli.run(List.of(config.tailscale().get().toString(), "--socket=" + spec.stateDir().resolve(SOCKET), "serve", "reset"),
+                    spec.stateDir(), java.time.Duration.ofSeconds(30));
+            if (r.exit() != 0) LOG.warning("cluster " + spec.clusterId() + ": tailscale serve reset failed (exit " + r.exit() + ")" + lastLine(redact(r.output())));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cluster " + spec.clusterId() + ": tailscale serve reset failed: " + e.getMessage());
+        }
+    }
+
     @Override
     public synchronized java.util.Optional<String> tailnetIp() {
         if (tsStatus == null || tsStatus.getJsonObject("Self") == null) return java.util.Optional.empty();
@@ -369,7 +384,10 @@ public final class Connector implements ClusterEgress {
                     setStatus("degraded", "tailscale up failed (exit " + r.exit() + ")" + lastLine(redact(r.output())));
                 }
             }
-            if (r.exit() == 0) pollStatus();
+            if (r.exit() == 0) {
+                resetServe();
+                pollStatus();
+            }
         } catch (IOException e) {
             synchronized (this) {
                 setStatus("degraded", "tailscale up failed: " + redact(String.valueOf(e.getMessage())));

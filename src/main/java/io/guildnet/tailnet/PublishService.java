@@ -9,7 +9,6 @@ import io.guildnet.store.PublishedService;
 import io.guildnet.store.StateStore;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -56,7 +55,13 @@ public class PublishService {
     io.guildnet.proxy.ProxyService proxies;
 
     @Resource
-    ManagedExecutorService executor;
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+
+    /** Connections to a publication beyond this many are refused. */
+    static final int MAX_CONNECTIONS = 256;
+
+    /** Accept loops and pumps (two per open connection): managed threads of their own, not the request executor's. */
+    private java.util.concurrent.ThreadPoolExecutor pumps;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -69,15 +74,23 @@ public class PublishService {
     private final Map<String, String> pending = new ConcurrentHashMap<>();
     private ScheduledFuture<?> task;
 
+    @jakarta.annotation.PostConstruct
+    void init() {
+        pumps = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+                threads != null ? threads : java.util.concurrent.Executors.defaultThreadFactory());
+    }
+
     void onStart(@Observes @jakarta.annotation.Priority(3300) @Initialized(ApplicationScoped.class) Object ignored) {
-        if (scheduler != null && task == null) task = scheduler.scheduleWithFixedDelay(this::reconcileQuietly, 5, 20, TimeUnit.SECONDS);
+        if (scheduler != null && task == null) task = scheduler.scheduleWithFixedDelay(this::reconcile, 5, 20, TimeUnit.SECONDS);
     }
 
     @PreDestroy
     void stop() {
         if (task != null) task.cancel(false);
-        live.values().forEach(l -> l.publication().close()); // the node's serve config is reset by the next publish of the port
+        // the connectors clear their serve configuration when they join again (Connector.resetServe)
+        live.values().forEach(l -> l.publication().close());
         live.clear();
+        if (pumps != null) pumps.shutdownNow();
     }
 
     private static String key(String cid, String service) {
@@ -95,7 +108,8 @@ public class PublishService {
     private JsonObject json(PublishedService p) {
         String k = key(p.clusterId(), p.service());
         Live l = live.get(k);
-        JsonObjectBuilder b = Json.createObjectBuilder().add("cluster_id", p.clusterId()).add("service", p.service()).add("addr", p.addr())
+        String addr = l != null ? l.egress().tailnetIp().map(ip -> ip + ":" + l.port()).orElse(p.addr()) : p.addr();
+        JsonObjectBuilder b = Json.createObjectBuilder().add("cluster_id", p.clusterId()).add("service", p.service()).add("addr", addr)
                 .add("added_at", p.addedAt()).add("port", port(p.addr())).add("status", l != null ? "live" : "pending");
         if (l != null) {
             b.add("connections", l.publication().accepted());
@@ -132,8 +146,13 @@ public class PublishService {
                 .orElseThrow(() -> new ApiException(409, "tailnet_unavailable", "cluster " + cid
                         + " has no running tailnet connector (set ts_login_server and ts_client_auth in its settings)", null));
         ClusterProxy proxy = proxies.clusterProxy(inst);
-        ClusterProxy.Target t = proxy.resolve(inst.settings().namespace(), service); // 404 when there is no such workspace
-        proxy.authorize(t); // the proxy capability: publishing is a way in
+        proxy.forget(inst.settings().namespace(), service);
+        ClusterProxy.Target t = proxy.resolve(inst.settings().namespace(), service); // 404 when neither a Workspace nor a Service has the name
+        if (!t.workspace()) {
+            throw ApiException.notFound("not_found", "no workspace '" + service + "' in namespace " + inst.settings().namespace()
+                    + " of cluster " + cid + " (only workspaces can be published)");
+        }
+        proxy.authorize(t); // the proxy capability: publishing is a way in (checked again for every connection)
         int p = port != null ? port : t.servicePort();
         for (PublishedService other : store.read(c -> store.published().list(c, cid))) {
             if (!other.service().equals(service) && port(other.addr()) == p) {
@@ -161,15 +180,31 @@ public class PublishService {
     /** Stops publishing {@code service}: 404 {@code not_published} when it is not. */
     public synchronized void revoke(String cid, String service) {
         clusters.require(cid);
+        List<PublishedService> recs = store.read(c -> store.published().list(c, cid));
+        int recordedPort = recs.stream().filter(p -> p.service().equals(service)).mapToInt(p -> port(p.addr())).findFirst().orElse(0);
         boolean had = store.write(c -> store.published().delete(c, cid, service));
         Live l = live.remove(key(cid, service));
         pending.remove(key(cid, service));
-        if (l != null) stopLive(l, true);
+        if (l != null) {
+            stopLive(l, true);
+        } else if (recordedPort > 0) {
+            // not live (connector down?): still take it off the node if the connector is up now; otherwise its next join resets serve
+            clusters.registry().peek(cid).flatMap(i -> i.part(ClusterEgress.PART, ClusterEgress.class)).filter(e -> "ok".equals(e.status()))
+                    .ifPresent(e -> unserve(e, recordedPort));
+        }
         if (!had && l == null) throw ApiException.notFound("not_published", "service " + service + " is not published on cluster " + cid);
     }
 
+    private static void unserve(ClusterEgress e, int port) {
+        try {
+            e.unserveTcp(port);
+        } catch (IOException | RuntimeException x) {
+            LOG.warning("tailscale serve --tcp=" + port + " off failed: " + x.getMessage() + " (cleared at the connector's next join)");
+        }
+    }
+
     private void start(String cid, String service, int port, ClusterEgress egress, ClusterProxy proxy, String ns) throws IOException {
-        Publication pub = Publication.open(() -> proxy.connect(ns, service, 5000), executor);
+        Publication pub = Publication.open(() -> proxy.connect(ns, service, 5000), pumps, MAX_CONNECTIONS);
         try {
             egress.serveTcp(port, pub.localPort());
         } catch (IOException | RuntimeException e) {
@@ -181,61 +216,65 @@ public class PublishService {
     }
 
     private static void stopLive(Live l, boolean unserve) {
-        if (unserve) {
-            try {
-                l.egress().unserveTcp(l.port());
-            } catch (IOException | RuntimeException e) {
-                LOG.fine("unserve of port " + l.port() + " failed: " + e.getMessage());
-            }
-        }
+        if (unserve && "ok".equals(l.egress().status())) unserve(l.egress(), l.port());
         l.publication().close();
     }
 
-    private void reconcileQuietly() {
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            LOG.warning("published services: " + e);
-        }
-    }
-
-    /** Starts recorded publications that are not live (their connector is up) and stops live ones no longer recorded or whose connector changed. */
+    /**
+     * Starts recorded publications that are not live once their connector is {@code ok}, and stops
+     * live ones no longer recorded, or whose connector was replaced or stopped (a connector that is
+     * only briefly degraded keeps them). One cluster's failure does not stop the pass.
+     */
     public synchronized void reconcile() {
         Set<String> recorded = new HashSet<>();
-        for (var r : clusters.store().list()) {
+        List<io.guildnet.store.ClusterRecord> all;
+        try {
+            all = clusters.store().list();
+        } catch (RuntimeException e) {
+            LOG.warning("published services: cannot list clusters: " + e);
+            return;
+        }
+        for (var r : all) {
             String cid = r.id();
-            List<PublishedService> recs = store.read(c -> store.published().list(c, cid));
-            if (recs.isEmpty()) continue;
-            Optional<ClusterInstance> inst = clusters.registry().peek(cid);
-            Optional<ClusterEgress> egress = inst.flatMap(i -> i.part(ClusterEgress.PART, ClusterEgress.class));
-            Optional<ClusterProxy> proxy = inst.map(proxies::clusterProxy);
-            for (PublishedService p : recs) {
-                String k = key(cid, p.service());
-                recorded.add(k);
-                Live l = live.get(k);
-                boolean up = egress.isPresent() && "ok".equals(egress.get().status()) && proxy.isPresent();
-                if (l != null && (!up || l.egress() != egress.get())) {
-                    live.remove(k);
-                    stopLive(l, false);
-                    l = null;
-                }
-                if (l != null) continue;
-                if (!up) {
-                    pending.put(k, egress.isEmpty() ? "the cluster has no tailnet connector running" : "the tailnet connector is " + egress.get().status());
-                    continue;
-                }
-                try {
-                    start(cid, p.service(), port(p.addr()), egress.get(), proxy.get(), inst.get().settings().namespace());
-                    pending.remove(k);
-                } catch (IOException | RuntimeException e) {
-                    pending.put(k, String.valueOf(e.getMessage()));
-                }
+            try {
+                List<PublishedService> recs = store.read(c -> store.published().list(c, cid));
+                if (recs.isEmpty()) continue;
+                recs.forEach(p -> recorded.add(key(cid, p.service())));
+                reconcile(cid, recs);
+            } catch (RuntimeException e) {
+                LOG.warning("published services of cluster " + cid + ": " + e);
             }
         }
         for (String k : Set.copyOf(live.keySet())) {
             if (!recorded.contains(k)) {
                 Live l = live.remove(k);
                 if (l != null) stopLive(l, true);
+            }
+        }
+    }
+
+    private void reconcile(String cid, List<PublishedService> recs) {
+        Optional<ClusterInstance> inst = clusters.registry().peek(cid);
+        Optional<ClusterEgress> egress = inst.flatMap(i -> i.part(ClusterEgress.PART, ClusterEgress.class));
+        boolean up = egress.isPresent() && "ok".equals(egress.get().status());
+        for (PublishedService p : recs) {
+            String k = key(cid, p.service());
+            Live l = live.get(k);
+            if (l != null && (egress.isEmpty() || l.egress() != egress.get() || "stopped".equals(egress.get().status()))) {
+                live.remove(k);
+                stopLive(l, false);
+                l = null;
+            }
+            if (l != null) continue;
+            if (!up) {
+                pending.put(k, egress.isEmpty() ? "the cluster has no tailnet connector running" : "the tailnet connector is " + egress.get().status());
+                continue;
+            }
+            try {
+                start(cid, p.service(), port(p.addr()), egress.get(), proxies.clusterProxy(inst.get()), inst.get().settings().namespace());
+                pending.remove(k);
+            } catch (IOException | RuntimeException e) {
+                pending.put(k, String.valueOf(e.getMessage()));
             }
         }
     }

@@ -48,7 +48,10 @@ public class PublishedServicesResource {
         String service = JsonInput.requiredString(o, "service");
         Integer port = null;
         if (o.containsKey("port") && !o.isNull("port")) {
-            if (!(o.get("port") instanceof JsonNumber n) || !n.isIntegral()) throw ApiException.badRequest("invalid_field", "port must be a whole number");
+            if (!(o.get("port") instanceof JsonNumber n) || !n.isIntegral() || n.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(65535)) > 0
+                    || n.bigDecimalValue().signum() <= 0) {
+                throw ApiException.badRequest("invalid_field", "port must be a whole number from 1 to 65535", java.util.Map.of("field", "port"));
+            }
             port = n.intValue();
         }
         return Response.status(201).entity(publish.publish(ClusterIds.normalize(id), service, port)).build();

@@ -139,6 +139,15 @@ class TailnetIT {
                 .create();
     }
 
+    static void workspace(MockCluster m, String name, int port) {
+        io.guildnet.workspace.model.Workspace ws = new io.guildnet.workspace.model.Workspace();
+        ws.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace("default").build());
+        ws.setSpec(new io.guildnet.workspace.model.WorkspaceSpec());
+        ws.getSpec().setImage("nginx:1.27");
+        m.client.resource(ws).create();
+        service(m, name, port);
+    }
+
     static JsonArray published(String id) throws Exception {
         HttpResponse<String> r = server.get("/api/cluster/" + id + "/published-services");
         assertEquals(200, r.statusCode(), r.body());
@@ -151,8 +160,9 @@ class TailnetIT {
             String id = tailnetCluster("gamma", m, "hs-client-key-gamma-1f2e3d4c5b");
             waitForTailnet(id);
             Path dir = server.home().resolve("tsnet/cluster-" + id);
-            service(m, "web", 8080);
-            service(m, "other", 8080);
+            workspace(m, "web", 8080);
+            workspace(m, "other", 8080);
+            service(m, "redis", 6379); // a Service that is not a workspace
 
             HttpResponse<String> pub = server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"web\"}");
             assertEquals(201, pub.statusCode(), pub.body());
@@ -178,6 +188,9 @@ class TailnetIT {
             assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"other\"}"), 409, "port_in_use");
             assertEquals(201, server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"other\",\"port\":9090}").statusCode());
             assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"nope\"}"), 404, "not_found");
+            assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"redis\"}"), 404, "not_found");
+            assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"web\",\"port\":4294967376}"),
+                    400, "invalid_field");
             assertError(server.json("POST", "/api/cluster/" + id + "/published-services", "{\"service\":\"Bad_Name\"}"), 400, "invalid_field");
 
             // after a restart the recorded publications come back on new local listeners (the anchor restored them pointing at nothing)
@@ -188,6 +201,7 @@ class TailnetIT {
                 Thread.sleep(300);
             }
             assertTrue(published(id).stream().allMatch(v -> "live".equals(v.asJsonObject().getString("status"))), published(id).toString());
+            assertTrue(Files.readAllLines(dir.resolve("fake-serve-resets")).size() >= 2, "the node's serve config was reset at each join");
             String after = FakeTailscale.served(dir).get(8080);
             assertTrue(after != null && !after.equals(target), "served again, to the new listener: " + target + " -> " + after);
             assertEquals(Set.of(8080, 9090), FakeTailscale.served(dir).keySet());

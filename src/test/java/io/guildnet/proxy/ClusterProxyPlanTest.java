@@ -34,7 +34,7 @@ class ClusterProxyPlanTest {
     }
 
     static ClusterProxy.Target target(boolean endpoints, List<Pod> pods) {
-        return new ClusterProxy.Target("team", "ws1", Map.of(), "http", 8080, "10.96.0.10", endpoints, pods, new IntOrString("http"), List.of());
+        return new ClusterProxy.Target("team", "ws1", Map.of(), "http", 8080, "10.96.0.10", endpoints, pods, new IntOrString("http"), List.of(), true);
     }
 
     ClusterProxy proxy(String direct) {

@@ -54,6 +54,7 @@ public final class FakeTailscale {
                 fi;;
               serve)
                 [ -f "$dir/fake-up" ] || { echo "fake tailscale: not logged in" >&2; exit 1; }
+                if [ "$last" = "reset" ]; then rm -f "$dir/fake-serve"; echo "reset" >> "$dir/fake-serve-resets"; exit 0; fi
                 [ -n "$tcp" ] || { echo "fake tailscale: only serve --tcp=PORT is supported" >&2; exit 2; }
                 touch "$dir/fake-serve"
                 grep -v "^$tcp " "$dir/fake-serve" > "$dir/fake-serve.tmp" || true

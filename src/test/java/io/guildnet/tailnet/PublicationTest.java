@@ -83,6 +83,17 @@ class PublicationTest {
         direct.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("web-1").withNamespace("default")
                 .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("x").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+        io.guildnet.workspace.model.Workspace ws = new io.guildnet.workspace.model.Workspace();
+        ws.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("web").withNamespace("default").build());
+        ws.setSpec(new io.guildnet.workspace.model.WorkspaceSpec());
+        ws.getSpec().setImage("nginx:1.27");
+        direct.resource(ws).create();
+        // a Service with a running pod that is not a workspace
+        direct.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("plain").withNamespace("default").endMetadata()
+                .withNewSpec().addToSelector("app", "plain").addNewPort().withPort(6379).endPort().endSpec().build()).create();
+        direct.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("plain-1").withNamespace("default")
+                .addToLabels("app", "plain").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("redis").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
         api = FakeApiServer.plain(direct.getMasterUrl().toString(), "pub-token");
         api.route("default", "pods", "web-1", 8080, upstream.getLocalPort());
         viaApi = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(api.url()).withOauthToken("pub-token").withHttp2Disable(true)
@@ -122,7 +133,7 @@ class PublicationTest {
 
     @Test
     void connectionsReachTheWorkspacesPodThroughAPortForward() throws Exception {
-        try (Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec)) {
+        try (Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec, 16)) {
             assertEquals("HELLO TAILNET", exchange(p.localPort(), "hello tailnet"));
             assertEquals("AGAIN", exchange(p.localPort(), "again"));
             assertEquals(2, p.accepted());
@@ -132,18 +143,73 @@ class PublicationTest {
     }
 
     @Test
-    void aHalfCloseIsPassedOnAndTheAnswerStillArrivesInFull() throws Exception {
-        // straight to the upstream: a Kubernetes port-forward itself does not carry half-closes
-        try (Publication p = Publication.open(() -> new Socket(InetAddress.getLoopbackAddress(), upstream.getLocalPort()), exec)) {
-            assertEquals("THE WHOLE REQUEST", halfClosed(p.localPort(), "the whole request"));
+    void aClientThatClosesEndsItsConnectionThroughThePortForwardToo() throws Exception {
+        // a port-forward does not carry half-closes: waiting for the pod to answer an EOF it never sees would hold the threads forever
+        try (Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec, 16)) {
+            assertEquals("", halfClosed(p.localPort(), "bye"), "the client's EOF ends the connection");
+            long until = System.currentTimeMillis() + 5000;
+            while (p.openConnections() > 0 && System.currentTimeMillis() < until) Thread.sleep(20);
+            assertEquals(0, p.openConnections(), "nothing left open on our side");
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRefused() throws Exception {
+        try (Publication p = Publication.open(() -> new Socket(InetAddress.getLoopbackAddress(), upstream.getLocalPort()), exec, 1);
+             Socket first = new Socket(InetAddress.getLoopbackAddress(), p.localPort())) {
+            first.setSoTimeout(10_000);
+            first.getOutputStream().write("a".getBytes(StandardCharsets.UTF_8));
+            assertEquals('A', first.getInputStream().read(), "the first is piped");
+            try (Socket second = new Socket(InetAddress.getLoopbackAddress(), p.localPort())) {
+                second.setSoTimeout(10_000);
+                assertEquals(-1, second.getInputStream().read(), "the second is closed at once");
+            }
+            assertEquals(1, p.failed());
+            assertTrue(p.lastError().contains("too many connections"), p.lastError());
+        }
+    }
+
+    @Test
+    void aCapabilityAddedLaterStopsNewConnections() throws Exception {
+        try (Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec, 16)) {
+            assertEquals("OK", exchange(p.localPort(), "ok"));
+            io.guildnet.workspace.model.Capability cap = new io.guildnet.workspace.model.Capability();
+            cap.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("launch-only").withNamespace("default").build());
+            cap.setSpec(new io.guildnet.workspace.model.CapabilitySpec());
+            cap.getSpec().setActions(java.util.List.of("launch"));
+            direct.resource(cap).create();
+            Thread.sleep(3_500); // past the proxy's 3 s lookup cache
+            assertEquals("", halfClosed(p.localPort(), "again"), "refused: no Capability allows proxy");
+            long until = System.currentTimeMillis() + 5000;
+            while (p.failed() == 0 && System.currentTimeMillis() < until) Thread.sleep(20);
+            assertEquals(1, p.failed());
+            assertTrue(p.lastError().contains("proxy"), p.lastError());
+        }
+    }
+
+    @Test
+    void onlyWorkspacesAreReachedNotAnyService() throws Exception {
+        // "plain" is a Service with a running pod but no Workspace: no connection may reach it
+        try (Publication p = Publication.open(() -> proxy.connect("default", "plain", 5000), exec, 16)) {
+            assertEquals("", halfClosed(p.localPort(), "PING"));
+            long until = System.currentTimeMillis() + 5000;
+            while (p.failed() == 0 && System.currentTimeMillis() < until) Thread.sleep(20);
+            assertEquals(1, p.failed());
+            assertTrue(p.lastError().contains("no workspace 'plain'"), p.lastError());
+            assertEquals(0, api.portForwards.get(), "no port-forward was opened");
         }
     }
 
     @Test
     void aWorkspaceWithoutAPodClosesTheConnectionAndSaysWhy() throws Exception {
+        io.guildnet.workspace.model.Workspace ws = new io.guildnet.workspace.model.Workspace();
+        ws.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("empty").withNamespace("default").build());
+        ws.setSpec(new io.guildnet.workspace.model.WorkspaceSpec());
+        ws.getSpec().setImage("nginx:1.27");
+        direct.resource(ws).create();
         direct.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("empty").withNamespace("default").endMetadata()
                 .withNewSpec().addToSelector("app", "empty").addNewPort().withPort(80).endPort().endSpec().build()).create();
-        try (Publication p = Publication.open(() -> proxy.connect("default", "empty", 5000), exec)) {
+        try (Publication p = Publication.open(() -> proxy.connect("default", "empty", 5000), exec, 16)) {
             assertEquals("", halfClosed(p.localPort(), "anyone?"));
             long until = System.currentTimeMillis() + 5000;
             while (p.failed() == 0 && System.currentTimeMillis() < until) Thread.sleep(20);
@@ -154,7 +220,7 @@ class PublicationTest {
 
     @Test
     void closingStopsListeningAndCutsOpenConnections() throws Exception {
-        Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec);
+        Publication p = Publication.open(() -> proxy.connect("default", "web", 5000), exec, 16);
         int port = p.localPort();
         Socket open = new Socket(InetAddress.getLoopbackAddress(), port);
         open.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
