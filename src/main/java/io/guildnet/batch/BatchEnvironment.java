@@ -179,7 +179,8 @@ public class BatchEnvironment {
         Logger.getLogger("io.javaoperatorsdk").removeHandler(recentErrors);
     }
 
-    private static long knob(String key, long dflt, long min, long max) {
+    /** A whole-number setting within [min, max]; another value stops with a clear message naming the environment variable. */
+    static long knob(String key, long dflt, long min, long max) {
         Optional<String> raw = ConfigProvider.getConfig().getOptionalValue(key, String.class).map(String::trim).filter(s -> !s.isEmpty());
         if (raw.isEmpty()) return dflt;
         try {

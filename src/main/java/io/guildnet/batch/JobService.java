@@ -281,13 +281,14 @@ public final class JobService {
     }
 
     public long restart(long id, String actor) {
-        synchronized (instanceLock(require(id).getExecutionId())) {
-            return restartLocked(id, actor);
+        JobExecution e = require(id);
+        synchronized (instanceLock(id)) {
+            return restartLocked(e, actor);
         }
     }
 
-    private long restartLocked(long id, String actor) {
-        JobExecution e = require(id);
+    private long restartLocked(JobExecution e, String actor) {
+        long id = e.getExecutionId();
         Properties p = params(id);
         String submitter = p.getProperty(BatchJob.SUBMITTED_BY);
         boolean transfer = BatchJob.EXPORT.jobName().equals(e.getJobName()) || BatchJob.IMPORT.jobName().equals(e.getJobName());

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Background care of the transfer jobs, started with the application:
@@ -73,10 +72,7 @@ public class TransferHousekeeping {
             // first start, or unreadable: resume nothing this time
         }
         try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            java.nio.file.Files.writeString(tmp, now.toString());
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            io.guildnet.security.SecureFiles.writeAtomically(file, now.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             LOG.warning("cannot record the start time in " + file + ": " + e.getMessage());
         }
@@ -84,16 +80,8 @@ public class TransferHousekeeping {
     }
 
     static long resumeAfterSeconds() {
-        String raw = ConfigProvider.getConfig().getOptionalValue("guildnet.batch.transfer.resume.after.seconds", String.class)
-                .map(String::trim).filter(s -> !s.isEmpty()).orElse("10");
-        try {
-            long v = Long.parseLong(raw);
-            if (v >= 0 && v <= 86_400) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
         // like every other setting, a bad value stops the start with a clear message
-        throw new IllegalArgumentException("GUILDNET_BATCH_TRANSFER_RESUME_AFTER_SECONDS must be a whole number from 0 to 86400, got '" + raw + "'");
+        return BatchEnvironment.knob("guildnet.batch.transfer.resume.after.seconds", 10, 0, 86_400);
     }
 
     @PreDestroy
