@@ -41,19 +41,31 @@ public class TransferResource {
         return io.guildnet.rethink.Caller.isHostAdmin(caller) || (caller != null && caller.equals(submitter));
     }
 
-    @DELETE
-    @io.guildnet.audit.Audited(action = "batch.file_delete", entityType = "batch_execution", idParam = "id")
-    public jakarta.json.JsonObject delete(@PathParam("id") String id) throws IOException {
-        long eid = JobService.parseId(id);
+    /** The execution, 404 {@code no_file} unless it is a rethink-export's. */
+    private JobExecution export(long eid) {
         JobExecution e = env.jobs().require(eid);
         if (!BatchJob.EXPORT.jobName().equals(e.getJobName())) {
             throw ApiException.notFound("no_file", "execution " + eid + " is a " + e.getJobName() + ", which writes no file");
         }
+        return e;
+    }
+
+    /** The execution's parameters, 403 {@code forbidden} unless the caller may {@code verb} its file ({@link #mayDownload}). */
+    private Properties ownParams(long eid, String verb) {
         Properties p = env.jobs().params(eid);
         String caller = io.guildnet.web.RequestInfo.of(request).principal();
         if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
-            throw ApiException.forbidden("forbidden", caller + " may not delete the export of execution " + eid + " (only who submitted it, or an admin)");
+            throw ApiException.forbidden("forbidden", caller + " may not " + verb + " the export of execution " + eid + " (only who submitted it, or an admin)");
         }
+        return p;
+    }
+
+    @DELETE
+    @io.guildnet.audit.Audited(action = "batch.file_delete", entityType = "batch_execution", idParam = "id")
+    public jakarta.json.JsonObject delete(@PathParam("id") String id) throws IOException {
+        long eid = JobService.parseId(id);
+        export(eid);
+        Properties p = ownParams(eid, "delete");
         TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
         java.nio.file.Path file = env.transferFiles().exportFile(env.jobs().instanceId(eid), f);
         if (!env.jobs().deleteInstanceFile(eid, file)) throw ApiException.notFound("no_file", "the file of execution " + eid + " was removed");
@@ -63,19 +75,12 @@ public class TransferResource {
     @GET
     public Response file(@PathParam("id") String id) throws IOException {
         long eid = JobService.parseId(id);
-        JobExecution e = env.jobs().require(eid);
-        if (!BatchJob.EXPORT.jobName().equals(e.getJobName())) {
-            throw ApiException.notFound("no_file", "execution " + eid + " is a " + e.getJobName() + ", which writes no file");
-        }
+        JobExecution e = export(eid);
         if (e.getBatchStatus() != BatchStatus.COMPLETED) {
             throw new ApiException(409, "not_ready", "execution " + eid + " is " + e.getBatchStatus() + ": its file is complete only when it COMPLETED",
                     Map.of("status", e.getBatchStatus().name()));
         }
-        Properties p = env.jobs().params(eid);
-        String caller = io.guildnet.web.RequestInfo.of(request).principal();
-        if (!mayDownload(caller, p.getProperty(BatchJob.SUBMITTED_BY))) {
-            throw ApiException.forbidden("forbidden", caller + " may not download the export of execution " + eid + " (only who submitted it, or an admin)");
-        }
+        Properties p = ownParams(eid, "download");
         TransferFormat f = TransferFormat.parse(p.getProperty("format", "ndjson"));
         long instance = env.jobs().instanceId(eid);
         java.nio.file.Path file = env.transferFiles().exportFile(instance, f);
