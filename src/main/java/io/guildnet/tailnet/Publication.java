@@ -60,6 +60,9 @@ public final class Publication implements AutoCloseable {
 
     public int localPort() { return server.getLocalPort(); }
 
+    /** Whether the listener is still open. */
+    boolean listening() { return !server.isClosed(); }
+
     /** Connections accepted so far. */
     public long accepted() { return accepted.get(); }
 
